@@ -1,0 +1,1 @@
+"""Performance-evaluation analytics for county finance bureaus: ingest, warehouse, metrics, pages."""

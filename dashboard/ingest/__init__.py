@@ -1,0 +1,1 @@
+"""Reading report files into records: readers -> Document -> extractors -> EvaluationRecord -> loader."""

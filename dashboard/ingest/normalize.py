@@ -1,0 +1,69 @@
+"""Text clean-up shared by every extractor: what converters and web pages do to report text.
+
+Full-width digits and punctuation, `[bookmark: _GoBack]` artifacts, stray spaces inside numbers,
+look-alike characters, Traditional characters.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_ARTIFACT = re.compile(r"\[(?:bookmark|BOOKMARK):[^\]]*\]|\{\s*(?:PAGE|NUMPAGES)\s*\}")
+# A space inside a number ("921 .47", "1 234") or between a number and its unit ("921.47 万元").
+_SPACED_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=[\d.%])|(?<=\d\.)[ \u00a0\u3000]+(?=\d)")
+_SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=(?:万元|元|亿元|分|%|个百分点))")
+_LOOKALIKE = str.maketrans({"○": "〇", "≧": "≥", "≦": "≤", "═": "=", "＝": "="})
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width to ASCII), artifacts removed, spaces inside numbers closed up."""
+    text = text.translate(_LOOKALIKE)
+    text = unicodedata.normalize("NFKC", text)
+    # NFKC maps the ideographic full stop and brackets sensibly but leaves these: keep the
+    # Chinese comma family as is, they carry meaning for sentence splitting.
+    text = _ARTIFACT.sub("", text)
+    text = _SPACED_DIGITS.sub("", text)
+    text = _SPACE_BEFORE_UNIT.sub("", text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified, for matching; the original text is kept for display."""
+    return _t2s().convert(text)
+
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
+
+
+def parse_number(text: str | None) -> float | None:
+    """The first number in a cell: '1,234.5' -> 1234.5, '95.52%' -> 95.52, '' -> None."""
+    if text is None:
+        return None
+    text = normalize_text(str(text)).strip()
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    raw = match.group(0).replace(",", "")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def to_wan(value: float | None, unit: str | None) -> float | None:
+    """An amount in 万元 from an amount and its unit (元, 万元, 亿元; None means 万元)."""
+    if value is None:
+        return None
+    if unit in ("元",):
+        return round(value / 10000, 6)
+    if unit in ("亿元", "亿"):
+        return round(value * 10000, 6)
+    return value

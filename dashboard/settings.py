@@ -1,0 +1,50 @@
+"""Every setting in one declared table (name, default, help), each overridable by environment.
+
+The environment variable is `PERF_` + the upper-cased name, e.g. PERF_WAREHOUSE_PATH.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("warehouse_path", str(ROOT / "data" / "warehouse.duckdb"), "The DuckDB warehouse file."),
+    Setting("rulebook_path", str(ROOT / "data" / "rulebook.toml"), "Scoring rules: grade bands, weights, caps."),
+    Setting("aliases_path", str(ROOT / "data" / "aliases.csv"), "Department and project name aliases."),
+    Setting("upload_dir", str(ROOT / "data" / "uploads"), "Where files uploaded on the 数据管理 page are stored."),
+    Setting("max_file_mb", 60, "Largest report file accepted, in MB."),
+    Setting("max_unzipped_mb", 200, "Largest uncompressed size of an Office file (zip bomb guard), in MB."),
+    Setting("max_pdf_pages", 300, "Most PDF pages read from one file."),
+    Setting("max_seconds_per_file", 60, "Longest time spent reading one file."),
+    Setting("max_upload_mb", 50, "Largest file accepted by the upload form, in MB."),
+    Setting("cache_ttl_seconds", 600, "How long a collected frame stays cached in the dashboard."),
+    Setting("demo_seed", 20241, "Seed of the generated demo corpus."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str):
+    """The setting's value: the environment override when present, cast to the default's type."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get("PERF_" + name.upper())
+    if raw is None:
+        return setting.default
+    if isinstance(setting.default, bool):
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(setting.default, int):
+        return int(raw)
+    if isinstance(setting.default, float):
+        return float(raw)
+    return raw
