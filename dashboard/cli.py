@@ -1,0 +1,99 @@
+"""Command line: `python -m dashboard extract|ingest|demo|evaluate|bench ...`.
+
+Each subcommand parses its arguments here and hands over to the module that owns the work.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from dashboard import settings
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from dashboard.ingest.extract import ExtractionError, extract_file
+
+    status = 0
+    for path in args.files:
+        try:
+            records = extract_file(path)
+        except ExtractionError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        objects = [r.to_contract() for r in records]
+        payload = objects[0] if len(objects) == 1 else objects
+        if args.json:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            for obj in objects:
+                print(f"{path}: {obj['project_name']} | {obj['department']} | {obj['year']} | "
+                      f"预算 {obj['budget_wan']} 万元 | 支出 {obj['spent_wan']} 万元 | 自评 {obj['self_score']} {obj['grade']}")
+    return status
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from dashboard.ingest.load import ingest_paths
+
+    summary = ingest_paths(args.paths, db_path=args.db, progress=not args.quiet)
+    return 0 if summary.ok else 1
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from dashboard.corpus.generate import run_demo
+
+    return run_demo(args)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from dashboard.corpus.evaluate import run_evaluate
+
+    return run_evaluate(args)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from dashboard.bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="绩效评价分析：报告抽取、入库与演示数据")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print what is extracted from report files, without touching the warehouse")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="one JSON object per report (an array for multi-report files)")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("ingest", help="load report files or folders (recursive) into the warehouse")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--db", default=None, help="warehouse file (default: PERF_WAREHOUSE_PATH or data/warehouse.duckdb)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("demo", help="write the deterministic demo corpus (and optionally load it)")
+    p.add_argument("--seed", type=int, default=settings.get("demo_seed"))
+    p.add_argument("--out", default="data/demo")
+    p.add_argument("--units", type=int, default=None, help="number of budget units (default ~40)")
+    p.add_argument("--years", type=int, default=None, help="number of fiscal years (default 7)")
+    p.add_argument("--warehouse", action="store_true", help="also build the warehouse from reference reports + corpus")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("evaluate", help="compare extraction and flags with a corpus's ground truth")
+    p.add_argument("dir")
+    p.add_argument("--db", default=None, help="use this warehouse's corpus-level flags (default: extract afresh)")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("bench", help="print page-data latency figures")
+    p.add_argument("--db", default=None)
+    p.add_argument("--readers", type=int, default=8)
+    p.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
