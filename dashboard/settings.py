@@ -24,6 +24,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("aliases_path", str(ROOT / "data" / "aliases.csv"), "Department and project name aliases."),
     Setting("upload_dir", str(ROOT / "data" / "uploads"), "Where files uploaded on the 数据管理 page are stored."),
     Setting("max_file_mb", 60, "Largest report file accepted, in MB."),
+    Setting("max_text_mb", 10, "Largest plain-text report accepted, in MB (a report is rarely over 1 MB)."),
     Setting("max_unzipped_mb", 200, "Largest uncompressed size of an Office file (zip bomb guard), in MB."),
     Setting("max_pdf_pages", 300, "Most PDF pages read from one file."),
     Setting("max_seconds_per_file", 60, "Longest time spent reading one file."),
