@@ -1,0 +1,38 @@
+-- headline_figures: the figures leadership reads first, for the filtered reports.
+-- Grain: one row.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+with facts as (
+    select *
+    from evaluation_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+)
+select
+    count(*) as n_evaluations,
+    count(distinct department_canonical) as n_departments,
+    count(distinct project_key) as n_projects,
+    count(execution_rate) as n_with_amounts,
+    sum(budget_wan) filter (where execution_rate is not null) as budget_wan,
+    sum(spent_wan) filter (where execution_rate is not null) as spent_wan,
+    round(
+        sum(spent_wan) filter (where execution_rate is not null)
+        / nullif(sum(budget_wan) filter (where execution_rate is not null), 0) * 100, 2
+    ) as execution_rate_weighted,
+    median(execution_rate) as execution_rate_median,
+    count(self_score) as n_scored,
+    round(avg(self_score), 2) as self_score_mean,
+    median(self_score) as self_score_median,
+    count(*) filter (where grade = '优') as n_excellent,
+    count(*) filter (where grade = '优') / nullif(count(grade), 0) as share_excellent,
+    count(*) filter (where execution_rate < 90) as n_under_90
+from facts

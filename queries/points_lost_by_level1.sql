@@ -1,0 +1,32 @@
+-- points_lost_by_level1: points lost on each first-level indicator (决策/过程/产出/效益...): total,
+-- how often, and the share of the reports scoring it that lost points on it.
+-- Grain: one row per level1.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+with rows_in_scope as (
+    select *
+    from indicator_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+)
+select
+    level1,
+    count(distinct evaluation_id) as n_reports_scored,
+    count(distinct evaluation_id) filter (where points_lost > 0) as n_reports_deducted,
+    count(*) filter (where points_lost > 0) as n_deductions,
+    sum(points_lost) as points_lost_total,
+    sum(weight) as weight_total,
+    round(count(distinct evaluation_id) filter (where points_lost > 0)
+          / count(distinct evaluation_id), 4) as share_reports_deducted
+from rows_in_scope
+group by level1
+order by points_lost_total desc, level1

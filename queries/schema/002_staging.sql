@@ -1,0 +1,191 @@
+-- Staging views: what every read query in queries/ selects from.
+-- Run after 001 on warehouse creation (the loader runs queries/schema in name order); safe to re-run.
+--
+-- evaluation_corrected  evaluations with the latest correction per (content_hash, record_index, field)
+--                       applied; execution_rate recomputed when an amount was corrected.
+-- evaluation_facts      evaluation_corrected with canonical names (department_canonical, project_key).
+-- indicator_facts       indicator rows with points_lost and the evaluation's filter columns.
+-- problem_facts         stated problems with the evaluation's filter columns and has_score_table.
+-- flag_facts            flags with the evaluation's filter columns.
+
+-- Written by dashboard.metrics.canonical.refresh(con) after every load or correction. The *_source
+-- columns hold the names the canonical form was computed from, so a row made stale by a later
+-- correction is ignored instead of mislabelling the evaluation.
+create table if not exists canonical_names (
+    evaluation_id        varchar primary key,
+    department_source    varchar,
+    region_source        varchar,
+    project_source       varchar,
+    county               varchar,
+    department_canonical varchar,
+    project_canonical    varchar,
+    project_key          varchar not null
+);
+
+create or replace view evaluation_corrected as
+with latest as (
+    select content_hash, record_index, field, arg_max(new_value, corrected_at) as new_value
+    from corrections
+    group by content_hash, record_index, field
+),
+by_record as (
+    select
+        content_hash,
+        record_index,
+        bool_or(field = 'project_name') as has_project_name,
+        max(new_value) filter (where field = 'project_name') as project_name,
+        bool_or(field = 'department') as has_department,
+        max(new_value) filter (where field = 'department') as department,
+        bool_or(field = 'supervising_department') as has_supervising_department,
+        max(new_value) filter (where field = 'supervising_department') as supervising_department,
+        bool_or(field = 'region') as has_region,
+        max(new_value) filter (where field = 'region') as region,
+        bool_or(field = 'kind') as has_kind,
+        max(new_value) filter (where field = 'kind') as kind,
+        bool_or(field = 'year') as has_year,
+        max(new_value) filter (where field = 'year') as year,
+        bool_or(field = 'budget_wan') as has_budget_wan,
+        max(new_value) filter (where field = 'budget_wan') as budget_wan,
+        bool_or(field = 'initial_budget_wan') as has_initial_budget_wan,
+        max(new_value) filter (where field = 'initial_budget_wan') as initial_budget_wan,
+        bool_or(field = 'received_wan') as has_received_wan,
+        max(new_value) filter (where field = 'received_wan') as received_wan,
+        bool_or(field = 'spent_wan') as has_spent_wan,
+        max(new_value) filter (where field = 'spent_wan') as spent_wan,
+        bool_or(field = 'stated_execution_rate') as has_stated_execution_rate,
+        max(new_value) filter (where field = 'stated_execution_rate') as stated_execution_rate,
+        bool_or(field = 'self_score') as has_self_score,
+        max(new_value) filter (where field = 'self_score') as self_score,
+        bool_or(field = 'grade') as has_grade,
+        max(new_value) filter (where field = 'grade') as grade
+    from latest
+    group by content_hash, record_index
+),
+applied as (
+    select
+        e.evaluation_id,
+        e.content_hash,
+        e.record_index,
+        e.source,
+        case when c.has_project_name then nullif(trim(c.project_name), '') else e.project_name end as project_name,
+        case when c.has_department then nullif(trim(c.department), '') else e.department end as department,
+        case when c.has_supervising_department then nullif(trim(c.supervising_department), '')
+             else e.supervising_department end as supervising_department,
+        case when c.has_region then nullif(trim(c.region), '') else e.region end as region,
+        case when c.has_kind and trim(c.kind) in ('project_self', 'department_self', 'external')
+             then trim(c.kind) else e.kind end as kind,
+        case when c.has_year then try_cast(c.year as integer) else e.year end as year,
+        case when c.has_budget_wan then try_cast(c.budget_wan as double) else e.budget_wan end as budget_wan,
+        case when c.has_initial_budget_wan then try_cast(c.initial_budget_wan as double)
+             else e.initial_budget_wan end as initial_budget_wan,
+        case when c.has_received_wan then try_cast(c.received_wan as double) else e.received_wan end as received_wan,
+        case when c.has_spent_wan then try_cast(c.spent_wan as double) else e.spent_wan end as spent_wan,
+        case when c.has_stated_execution_rate then try_cast(c.stated_execution_rate as double)
+             else e.stated_execution_rate end as stated_execution_rate,
+        e.execution_rate as extracted_execution_rate,
+        coalesce(c.has_budget_wan or c.has_spent_wan, false) as amounts_corrected,
+        case when c.has_self_score then try_cast(c.self_score as double) else e.self_score end as self_score,
+        case when c.has_grade and trim(c.grade) in ('优', '良', '中', '差') then trim(c.grade)
+             when c.has_grade then null else e.grade end as grade,
+        e.execution_weight,
+        e.execution_score,
+        e.firm,
+        e.report_number,
+        e.conclusion,
+        e.full_text,
+        e.warnings,
+        e.loaded_at,
+        c.content_hash is not null as corrected
+    from evaluations as e
+    left join by_record as c
+        on c.content_hash = e.content_hash and c.record_index = e.record_index
+)
+select
+    * exclude (extracted_execution_rate, amounts_corrected),
+    case
+        when not amounts_corrected then extracted_execution_rate
+        when budget_wan > 0 and spent_wan is not null then round(spent_wan / budget_wan * 100, 2)
+    end as execution_rate
+from applied;
+
+create or replace view evaluation_facts as
+select
+    ec.*,
+    coalesce(cn.county, ec.region) as county,
+    coalesce(cn.department_canonical, ec.department) as department_canonical,
+    coalesce(cn.project_canonical, ec.project_name) as project_canonical,
+    coalesce(cn.project_key, ec.evaluation_id) as project_key
+from evaluation_corrected as ec
+left join canonical_names as cn
+    on cn.evaluation_id = ec.evaluation_id
+    and cn.department_source is not distinct from ec.department
+    and cn.region_source is not distinct from ec.region
+    and cn.project_source is not distinct from ec.project_name;
+
+create or replace view indicator_facts as
+select
+    i.evaluation_id,
+    i.row_index,
+    i.level1,
+    i.level2,
+    i.level3,
+    i.weight,
+    i.score,
+    i.deduction,
+    greatest(coalesce(i.deduction, i.weight - i.score), 0) as points_lost,
+    i.reason,
+    i.rule,
+    i.target,
+    i.actual,
+    f.department_canonical,
+    f.project_key,
+    f.project_name,
+    f.year,
+    f.region,
+    f.county,
+    f.grade,
+    f.kind,
+    f.self_score
+from indicator_scores as i
+join evaluation_facts as f on f.evaluation_id = i.evaluation_id;
+
+create or replace view problem_facts as
+select
+    p.evaluation_id,
+    p.problem_index,
+    p.problem_text,
+    f.department_canonical,
+    f.project_key,
+    f.project_name,
+    f.year,
+    f.region,
+    f.county,
+    f.grade,
+    f.kind,
+    f.self_score,
+    p.evaluation_id in (select evaluation_id from indicator_scores) as has_score_table
+from problems as p
+join evaluation_facts as f on f.evaluation_id = p.evaluation_id;
+
+create or replace view flag_facts as
+select
+    g.evaluation_id,
+    g.code,
+    g.severity,
+    g.message,
+    g.evidence,
+    g.scope,
+    f.department_canonical,
+    f.project_key,
+    f.project_name,
+    f.year,
+    f.region,
+    f.county,
+    f.grade,
+    f.kind,
+    f.self_score,
+    f.execution_rate,
+    f.budget_wan,
+    f.spent_wan
+from flags as g
+join evaluation_facts as f on f.evaluation_id = g.evaluation_id;

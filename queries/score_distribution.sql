@@ -1,0 +1,33 @@
+-- score_distribution: histogram of claimed self-scores (100 gets a bin of its own).
+-- Grain: one row per score bin present, [bin_start, bin_end).
+-- Parameters (shared filters, each null for all, then the bin width):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+--   $bin_width    width of a bin in points, or null for 5
+with facts as (
+    select *
+    from evaluation_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+),
+binned as (
+    select floor(self_score / coalesce($bin_width, 5)) * coalesce($bin_width, 5) as bin_start
+    from facts
+    where self_score is not null
+)
+select
+    bin_start,
+    bin_start + coalesce($bin_width, 5) as bin_end,
+    count(*) as n_reports,
+    count(*) / sum(count(*)) over () as share
+from binned
+group by bin_start
+order by bin_start

@@ -1,0 +1,31 @@
+-- score_vs_execution: claimed self-score against budget execution, for a scatter chart.
+-- Grain: one row per evaluation that states both.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+with facts as (
+    select *
+    from evaluation_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+)
+select
+    evaluation_id,
+    project_name,
+    department_canonical,
+    year,
+    execution_rate,
+    self_score,
+    grade,
+    budget_wan
+from facts
+where execution_rate is not null and self_score is not null
+order by evaluation_id
