@@ -6,25 +6,30 @@ look-alike characters, Traditional characters.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 _ARTIFACT = re.compile(r"\[(?:bookmark|BOOKMARK):[^\]]*\]|\{\s*(?:PAGE|NUMPAGES)\s*\}")
 # A space inside a number ("921 .47", "1 234") or between a number and its unit ("921.47 万元").
 _SPACED_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=[\d.%])|(?<=\d\.)[ \u00a0\u3000]+(?=\d)")
-_SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=(?:万元|元|亿元|分|%|个百分点))")
-_LOOKALIKE = str.maketrans({"○": "〇", "≧": "≥", "≦": "≤", "═": "=", "＝": "="})
+_SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=(?:万元|元|亿元|分|%|个百分点|年|月|日|号))")
+_SPACE_AFTER_YEAR = re.compile(r"(?<=\d年)[ \u00a0\u3000]+(?=\d)|(?<=年度)[ \u00a0\u3000]+(?=[\u4e00-\u9fff])|(?<=\d年)[ \u00a0\u3000]+(?=度)")
+_LOOKALIKE = {ord("○"): "〇", ord("≧"): "≥", ord("≦"): "≤", ord("═"): "=", ord("\u00a0"): " "}
+# Chinese punctuation carries meaning in the text users read (names, reasons, quotes): keep it.
+# Every other full-width form (digits, letters, ．％＋－ etc.) folds to ASCII, as NFKC would,
+# without NFKC's other foldings (NFKC turns ① into 1 and breaks list markers).
+_KEEP_FULLWIDTH = set("，：；（）！？")
+_FOLD = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH}
+_FOLD[0x3000] = " "
+_FOLD.update(_LOOKALIKE)
 
 
 def normalize_text(text: str) -> str:
-    """NFKC (full-width to ASCII), artifacts removed, spaces inside numbers closed up."""
-    text = text.translate(_LOOKALIKE)
-    text = unicodedata.normalize("NFKC", text)
-    # NFKC maps the ideographic full stop and brackets sensibly but leaves these: keep the
-    # Chinese comma family as is, they carry meaning for sentence splitting.
+    """Full-width digits and signs to ASCII, artifacts removed, spaces inside numbers closed up."""
+    text = text.translate(_FOLD)
     text = _ARTIFACT.sub("", text)
     text = _SPACED_DIGITS.sub("", text)
     text = _SPACE_BEFORE_UNIT.sub("", text)
+    text = _SPACE_AFTER_YEAR.sub("", text)
     return text
 
 

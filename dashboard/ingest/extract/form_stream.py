@@ -1,0 +1,245 @@
+"""A Document as grid rows: tables pass through; web-page cell streams are regrouped into rows.
+
+Web pages lose a form's grid: one cell per line, or every cell on one line separated by spaces,
+with empty cells gone. The header rows give the column order, so the funds row and the indicator
+rows are rebuilt from it (indicator rows by a small dynamic programme over the cells).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dashboard.ingest.document import Document, Paragraph, Table
+from dashboard.ingest.extract import form_labels as L
+from dashboard.ingest.normalize import normalize_text
+
+Row = list[str]
+
+
+def clean_cell(cell: str) -> str:
+    text = normalize_text(cell or "")
+    # Cells wrapped by the converter: CJK text joins without a space.
+    text = re.sub(r"\s*\n\s*", lambda m: "" if _cjk_join(text, m) else " ", text)
+    return text.strip()
+
+
+def _cjk_join(text: str, m: re.Match) -> bool:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+
+
+def _is_pipe(text: str) -> bool:
+    return text.startswith("|") and text.count("|") >= 3
+
+
+def _pipe_cells(text: str) -> Row:
+    inner = text.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [clean_cell(c) for c in inner.split("|")]
+
+
+def _is_flattened(text: str) -> bool:
+    parts = text.split()
+    if len(parts) < 6:
+        return False
+    known = sum(1 for p in parts if L.header_label(p) or L.fund_role(p) or L.indicator_role(p))
+    return known >= 2
+
+
+def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
+    """The document as rows of cells, and warnings about cells that could not be placed."""
+    rows: list[Row] = []
+    warnings: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            rows.extend(rowify(pending, warnings))
+            pending.clear()
+
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            flush()
+            rows.extend([clean_cell(c) for c in row] for row in block.rows)
+            continue
+        assert isinstance(block, Paragraph)
+        text = normalize_text(block.text).strip()
+        if not text:
+            continue
+        if _is_pipe(text):
+            flush()
+            if not re.fullmatch(r"[|\s:\-]+", text):
+                rows.append(_pipe_cells(text))
+        elif "\t" in text.strip("\t"):
+            flush()
+            rows.append([clean_cell(c) for c in text.split("\t")])
+        elif _is_flattened(text):
+            pending.extend(text.split())
+        else:
+            pending.append(text)
+    flush()
+    return rows, warnings
+
+
+# --- regrouping a cell stream -------------------------------------------------------------------
+
+def rowify(tokens: list[str], warnings: list[str]) -> list[Row]:
+    """Rows from a stream of cells: header runs and the rows under them rebuilt, others one per row."""
+    rows: list[Row] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        if L.indicator_role(token) in ("level1", "level2", "level3") and _run_end(tokens, i, L.indicator_role) - i >= 3:
+            end = _run_end(tokens, i, L.indicator_role)
+            header = tokens[i:end]
+            if L.is_indicator_header(header):
+                rows.append(header)
+                stop = end
+                while stop < n and not _ends_indicators(tokens[stop]):
+                    stop += 1
+                segment, skipped = segment_indicators(tokens[end:stop], [L.indicator_role(h) for h in header])
+                for cells in segment:
+                    rows.append([cells.get(L.indicator_role(h) or "", "") for h in header])
+                if skipped:
+                    warnings.append("部分指标单元格无法归入指标行，已跳过：" + "、".join(skipped[:5]))
+                i = stop
+                continue
+        if L.fund_role(token) and _run_end(tokens, i, L.fund_role) - i >= 2:
+            end = _run_end(tokens, i, L.fund_role)
+            header = tokens[i:end]
+            if L.is_fund_header(header):
+                rows.append([""] + header)
+                i = end
+                label = ""
+                if i < n and not L.is_numeric_like(tokens[i]) and len(L.key(tokens[i])) <= 12:
+                    label, i = tokens[i], i + 1
+                values: list[str] = []
+                while i < n and len(values) < len(header) and L.is_numeric_like(tokens[i]):
+                    values.append(tokens[i])
+                    i += 1
+                rows.append([label] + values + [""] * (len(header) - len(values)))
+                continue
+        if L.key(token) in L.TOTAL_LABELS:
+            cells = [token]
+            i += 1
+            while i < n and (L.is_numeric_like(tokens[i]) or L.key(tokens[i]) in L.GRADE_WORDS) and len(cells) < 4:
+                cells.append(tokens[i])
+                i += 1
+            rows.append(cells)
+            continue
+        rows.append([token])
+        i += 1
+    return rows
+
+
+def _run_end(tokens: list[str], start: int, role_of) -> int:
+    end = start
+    while end < len(tokens) and role_of(tokens[end]):
+        end += 1
+    return end
+
+
+def _ends_indicators(token: str) -> bool:
+    k = L.key(token)
+    return k in L.TERMINATORS or L.is_title([token]) or bool(L.header_label(token) == "project_name")
+
+
+# --- indicator rows from a stream: dynamic programme -------------------------------------------
+_NATURE = {"=", "≥", "≤", ">", "<", "定性", "定量", "≈"}
+_MEASURES = {"%", "个", "人", "人次", "天", "日", "万元", "元", "次", "项", "户", "亩", "公里", "千米", "平方米", "年",
+             "月", "家", "所", "台", "套", "份", "分", "小时", "册", "处", "座", "条", "米", "吨", "辆", "场", "批", "期",
+             "间", "张", "本", "km", "m2", "㎡", "万人", "万亩", "元/人"}
+
+_ROW_SCORE = 10.0
+
+
+def _fits(role: str, token: str) -> bool:
+    if L.key(token) in L.TERMINATORS:
+        return False
+    if role == "level1":
+        return L.is_level1(token)
+    if role == "level2":
+        return L.is_level2(token)
+    if role == "level3":
+        return not L.is_numeric_like(token) and not L.is_level1(token) and not L.is_level2(token) \
+            and not L.is_placeholder(token) and not L.indicator_role(token)
+    if role == "nature":
+        return L.key(token) in _NATURE
+    if role == "measure":
+        return L.key(token) in _MEASURES
+    if role in ("weight", "score"):
+        return L.is_numeric(token)
+    if role == "reason":
+        return not L.is_numeric_like(token) and not L.is_level1(token) and not L.is_level2(token) \
+            and not L.is_placeholder(token)
+    return True  # target, actual: anything a form writes
+
+
+_OPTIONAL = {"level1", "level2", "nature", "measure", "reason"}
+
+
+def _row_options(tokens: list[str], start: int, roles: list[str | None]) -> list[tuple[int, dict[str, str]]]:
+    """Every way a row with these column roles can start at `start`: (end, cells by role)."""
+    options: list[tuple[int, dict[str, str]]] = []
+    roles = [r for r in roles if r]
+
+    def walk(k: int, pos: int, cells: dict[str, str]) -> None:
+        if k == len(roles):
+            w, s = cells.get("weight"), cells.get("score")
+            if w is not None and s is not None:
+                from dashboard.ingest.normalize import parse_number
+
+                wv, sv = parse_number(w), parse_number(s)
+                if wv is None or sv is None or sv > wv + 1e-9:
+                    return
+            options.append((pos, dict(cells)))
+            return
+        role = roles[k]
+        if pos < len(tokens) and _fits(role, tokens[pos]):
+            cells[role] = tokens[pos]
+            walk(k + 1, pos + 1, cells)
+            del cells[role]
+        if role in _OPTIONAL:
+            walk(k + 1, pos, cells)
+
+    walk(0, start, {})
+    return options
+
+
+def segment_indicators(tokens: list[str], roles: list[str | None]) -> tuple[list[dict[str, str]], list[str]]:
+    """The indicator rows in a cell stream (most rows, fewest skipped cells), and the skipped cells."""
+    n = len(tokens)
+
+    @lru_cache(maxsize=None)
+    def best(i: int) -> tuple[float, tuple]:
+        if i >= n:
+            return 0.0, ()
+        skip_cost = 0.1 if L.is_placeholder(tokens[i]) else 1.0
+        score, path = best(i + 1)
+        choice = (score - skip_cost, (("skip", i),) + path)
+        for end, cells in _row_options(tokens, i, roles):
+            if end == i:
+                continue
+            rest_score, rest_path = best(end)
+            candidate = rest_score + _ROW_SCORE + 0.01 * len(cells)
+            if candidate > choice[0]:
+                choice = (candidate, (("row", cells),) + rest_path)
+        return choice
+
+    if n > 2000:  # a stream this long is not one form's indicator table
+        return [], tokens[:5]
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * n + 200))
+    try:
+        for i in range(n - 1, -1, -1):  # fill the cache from the end: no deep recursion
+            best(i)
+        _, path = best(0)
+    finally:
+        sys.setrecursionlimit(limit)
+    rows = [item[1] for item in path if item[0] == "row"]
+    skipped = [tokens[item[1]] for item in path if item[0] == "skip" and not L.is_placeholder(tokens[item[1]])]
+    return rows, skipped

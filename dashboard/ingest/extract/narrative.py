@@ -1,0 +1,395 @@
+"""Narrative evaluation reports (项目支出绩效评价报告 / 自评报告) into an EvaluationRecord.
+
+Values come from the report's own sentences and tables; every amount, rate, score and year is
+also kept as a quoted mention in record.facts so inflation flags can cite the report.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from dashboard.ingest.document import Document, Table
+from dashboard.ingest.extract import fields
+from dashboard.ingest.normalize import normalize_text, parse_number, to_simplified, to_wan
+from dashboard.ingest.record import EvaluationRecord
+
+# Characters that only appear in Traditional text: convert only when one is present (conversion is slow).
+_TRADITIONAL_HINTS = set("預算執評價報單項資內與結論績據權額據實際們這關於會體為無")
+_TERMINAL = "。；;！!？?：:"
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳]|"
+    r"第[一二三四五六七八九十]+|附件|附表)"
+)
+_TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、](?!\d))")
+_UNIT_SUFFIX = r"(?:局|编办|办公室|委员会|中心|医院|学校|中学|小学|幼儿园|站|所|院|馆|队|政府|委|办|部|社|会|处|厅|室)"
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+_TITLE_SUFFIX = re.compile(
+    r"(?:项目)?(?:支出)?(?:整体支出)?(?:绩效)?(?:自评|自我评价|评价|评估)(?:报告|情况报告|结果报告)?$"
+)
+
+BUDGET_PATTERNS = (  # priority order: the full-year figure first
+    r"(?:全年预算数|调整后预算数?|全年预算)",
+    r"(?:预算金额|预算资金|预算数|批复预算|项目预算)(?:为|是|:|：)?",
+    r"(?:计划投资额?|计划投资)(?:为|是|:|：)?",
+    r"(?:年初(?:设定)?预算(?:数)?(?:为|是|:|：)?|列入年初预算|设定预算为|预算安排|安排预算|下达资金|项目资金|项目经费|经费)",
+)
+SPENT_PATTERNS = (
+    r"(?:全年执行数|执行数|决算数)(?:为|是|:|：)?",
+    r"(?:实际支出|当年实际支出|实际使用资金|实际使用情况|实际使用|实际完成支出)(?:为|是|:|：)?",
+    r"(?:支出了|总支出|累计支出|共支出|已支出|实际拨付项目经费|拨付项目经费|按计划使用资金|使用资金|完成支出)",
+    r"(?<![项采购目本])支出",
+)
+RECEIVED_PATTERNS = (r"(?:实际到位资金|实际到位金额|到位资金|资金到位)(?:为|是|:|：)?",)
+RATE_PATTERNS = (
+    r"(?<!确保)(?<!力争)预算执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
+    r"(?<!确保)执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
+    r"完成(?:预算的|占|全年预算的)\s*(\d+(?:\.\d+)?)%",
+)
+SCORE_PATTERNS = (
+    r"(?:自评|评价|综合|最终)(?:总)?(?:得分|分数|评分|结果|分)(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)分",
+    r"总(?:自评)?(?:得分|分|评分)(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)分",
+    r"(?:绩效)?自评(?:为|是)\s*(\d+(?:\.\d+)?)分",
+    r"(?:得分|评分)(?:为|是|:|：)\s*(\d+(?:\.\d+)?)分",
+)
+GRADE_PATTERNS = (
+    r"(?:评定等级|自评等级|评价等级|评价等次|等级|等次|自评结果|评价结果|评定为|评为|评价情况)(?:为|是|:|：)?\s*[“\"「]?("
+    + fields.GRADE_PATTERN + r")(?![^”\"」]{0,2}[的率])",
+)
+EXTERNAL_HINTS = re.compile(r"会计师事务所|第三方(?:机构|评价)|受.{0,20}委托|绩评(?:字)?第?\d+号|财政重点评价|重点绩效评价")
+
+
+def _simplify(text: str) -> str:
+    return to_simplified(text) if any(ch in _TRADITIONAL_HINTS for ch in text) else text
+
+
+def logical_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Paragraph lines with lines wrapped mid-sentence joined back together."""
+    out: list[str] = []
+    for line in paragraphs:
+        line = line.strip()
+        if not line:
+            continue
+        if out and _continues(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    if previous[-1] in _TERMINAL or _HEADING.match(line):
+        return False
+    # A wrapped line is a long line cut short; a heading or title is short and stands alone.
+    return len(previous) >= 18 and not previous.endswith(("报告", "情况", "分析", "目标", "表"))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(p, 0, start) for p in "。；;\n")
+    right_candidates = [i for i in (text.find(p, end) for p in "。；;\n") if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    sentence = text[left + 1:right + 1].strip()
+    return sentence if len(sentence) <= 160 else text[max(start - 50, 0):min(end + 50, len(text))].strip()
+
+
+def _mentions(text: str, patterns: tuple[str, ...]) -> list[dict]:
+    """Amount mentions for each keyword pattern, in priority order, then position order."""
+    found: list[dict] = []
+    seen: set[int] = set()
+    for priority, keyword in enumerate(patterns):
+        # Up to 40 characters (no digits, no sentence break) between keyword and amount:
+        # "年初预算机构编制网络管理...经费10万元".
+        for m in re.finditer(keyword + r"[^\d。；;\n，,]{0,40}?" + _AMOUNT, text):
+            if m.start(1) in seen:
+                continue
+            before = text[max(0, m.start() - 6):m.start()]
+            if re.search(r"其中|剩余|结余|节约|单价|采购$", before):
+                continue
+            seen.add(m.start(1))
+            value = to_wan(parse_number(m.group(1)), m.group(2))
+            found.append({"value_wan": value, "quote": _sentence_around(text, m.start(), m.end()),
+                          "priority": priority, "pos": m.start()})
+    found.sort(key=lambda d: (d["priority"], d["pos"]))
+    return found
+
+
+def _table_amount(tables: list[Table], labels: tuple[str, ...]) -> tuple[float | None, str | None]:
+    """An amount beside a label cell in a basic-information table ("计划投资额 (万元) | 21.76")."""
+    for table in tables:
+        for row in table.rows:
+            for i, cell in enumerate(row):
+                flat = re.sub(r"\s+", "", cell)
+                if not any(flat.startswith(label) for label in labels):
+                    continue
+                for value_cell in row[i + 1:i + 3]:
+                    value = parse_number(value_cell)
+                    if value is not None:
+                        unit = "元" if re.search(r"[(（]元[)）]", flat) else "万元"
+                        return to_wan(value, unit), f"{flat}：{value_cell.strip()}"
+    return None, None
+
+
+def _first(patterns: tuple[str, ...], text: str) -> re.Match | None:
+    for pattern in patterns:
+        m = re.search(pattern, text)
+        if m:
+            return m
+    return None
+
+
+def _title(paragraphs: list[str]) -> str | None:
+    for p in paragraphs[:15]:
+        if re.search(r"(?:评价|自评|评估)(?:报告|情况报告)$", p) and len(p) < 120:
+            return p
+    return None
+
+
+def _parse_title(title: str) -> tuple[str | None, int | None, str | None]:
+    """(department, year, project name) from a title like '富民县财政局2024年XX经费项目支出绩效评价报告'."""
+    m = re.match(r"^(.*?)(\d{4})\s*年度?(.*)$", title)
+    department, year, rest = None, None, title
+    if m:
+        department = m.group(1).strip() or None
+        year = int(m.group(2))
+        rest = m.group(3)
+    name = _TITLE_SUFFIX.sub("", rest).strip(" ：:")
+    if re.fullmatch(r"(?:财政)?(?:支出)?(?:项目)?", name or ""):
+        name = None  # a generic title: 财政支出项目绩效评价报告
+    if department and not re.search(_UNIT_SUFFIX + r"$", department):
+        department = None
+    return department, year, name or None
+
+
+def _department_from_text(text: str, tables: list[Table]) -> str | None:
+    for table in tables:
+        for row in table.rows:
+            for i, cell in enumerate(row):
+                if re.sub(r"\s+", "", cell) in ("项目实施单位", "实施单位", "项目单位", "单位名称", "预算单位"):
+                    for value in row[i + 1:i + 3]:
+                        if value.strip():
+                            return value.strip()
+    m = re.search(r"(?:项目实施单位|实施单位|单位名称|填报单位|预算单位|评价单位)[:：]\s*([^\s，。,；]{2,40})", text)
+    if m:
+        return m.group(1)
+    m = re.search(r"(?:由|以)((?:[\u4e00-\u9fff]{0,6}[县市区])?[\u4e00-\u9fff]{1,10}?" + _UNIT_SUFFIX + r")(?=主任|局长|按照|负责|牵头|组织|为)", text)
+    return m.group(1) if m else None
+
+
+def _region(*names: str | None) -> str | None:
+    for name in names:
+        if not name:
+            continue
+        m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])", name)
+        if m and not m.group(1).startswith(("县", "市", "区")):
+            return m.group(1)
+    return None
+
+
+def _year_from_text(text: str) -> int | None:
+    m = re.search(r"(\d{4})年度[，,]?(?:我单位|我局|本单位|我办)", text)
+    if m:
+        return int(m.group(1))
+    years = [int(y) for y in re.findall(r"(?<!\d)(20[0-4]\d|19[89]\d)年(?!\d{1,2}月)", text)]
+    if not years:
+        return None
+    return Counter(years).most_common(1)[0][0]
+
+
+def _section(paragraphs: list[str], start_pattern: str) -> list[str]:
+    """The paragraphs under the first heading matching start_pattern, up to the next top-level heading."""
+    for i, p in enumerate(paragraphs):
+        if len(p) < 40 and re.search(start_pattern, p) and (_HEADING.match(p) or len(p) < 20):
+            out = []
+            for q in paragraphs[i + 1:]:
+                if _TOP_HEADING.match(q) and not re.search(start_pattern, q):
+                    break
+                out.append(q)
+            return out
+    return []
+
+
+def _problems(paragraphs: list[str]) -> list[str]:
+    section = _section(paragraphs, r"存在(?:的)?(?:主要)?问题")
+    # A problems section often splits into (一)存在问题 (二)原因分析 (三)改进措施: keep the first part.
+    for i, p in enumerate(section):
+        if re.match(r"^[（(][一1][)）]\s*(?:存在(?:的)?(?:主要)?问题|主要问题)\s*$", p):
+            part = []
+            for q in section[i + 1:]:
+                if re.match(r"^[（(][二三四2-4][)）]", q):
+                    break
+                part.append(q)
+            section = part
+            break
+    problems = []
+    for p in section:
+        if re.search(r"^[（(]?[二三四五六七八九十2-9][)）]?\s*(?:原因|改进|建议|整改)", p):
+            break
+        text = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*", "", p).strip()
+        if not text or text in ("无", "无。", "暂无", "暂无。"):
+            continue
+        if len(text) <= 16 and text[-1] not in _TERMINAL:
+            continue  # a sub-heading such as "预算管理层面"
+        problems.append(text)
+    return problems
+
+
+def _evaluators(tables: list[Table], record: EvaluationRecord) -> None:
+    for table in tables:
+        header = [re.sub(r"\s+", "", c) for c in table.rows[0]]
+        if not any("姓名" in h for h in header):
+            continue
+        col = fields.header_index(table.rows[0], "项目评分", "评分", "得分", "打分")
+        if col is None:
+            continue
+        for row in table.rows[1:]:
+            name = re.sub(r"\s+", "", row[0]) if row else ""
+            if name in ("合计", "平均", "平均分") or "平均" in "".join(row):
+                m = re.search(r"平均分?[:：]?\s*(\d+(?:\.\d+)?)", "".join(row))
+                if m:
+                    record.stated_evaluator_average = float(m.group(1))
+                    record.facts["evaluator_quote"] = "；".join(c for c in row if c.strip())
+                continue
+            score = parse_number(row[col]) if col < len(row) else None
+            if name and score is not None:
+                record.evaluator_scores.append(score)
+
+
+def detect_kind(title: str | None, text: str) -> str:
+    head = (title or "") + "\n" + "\n".join(text.split("\n", 5)[:5])
+    if re.search(r"部门整体支出绩效|整体支出绩效(?:自评|评价)|部门整体绩效", head):
+        return "department_self"
+    if EXTERNAL_HINTS.search(text[:6000]):
+        return "external"
+    return "project_self"
+
+
+def extract_narrative(doc: Document) -> EvaluationRecord:
+    paragraphs = logical_paragraphs([_simplify(normalize_text(p)) for p in doc.paragraphs])
+    tables = [Table(rows=[[_simplify(normalize_text(c)) for c in row] for row in t.rows], origin=t.origin)
+              for t in doc.tables if t.rows]
+    text = "\n".join(paragraphs)
+    record = EvaluationRecord(source=doc.source, warnings=list(doc.warnings))
+    record.text = text + ("\n" + "\n".join("\t".join(r) for t in tables for r in t.rows) if tables else "")
+
+    title = _title(paragraphs)
+    title_department, title_year, title_name = _parse_title(title) if title else (None, None, None)
+    m = re.search(r"项目名称[:：]\s*([^\n。；]{2,80})", text)
+    record.project_name = (title_name or (m.group(1).strip() if m else None))
+    if record.project_name is None and m is None:
+        record.warnings.append("未找到项目名称")
+    record.department = title_department or _department_from_text(text, tables)
+    m = re.search(r"主管部门[:：]\s*([^\s，。,；]{2,40})", text)
+    record.supervising_department = m.group(1) if m else _table_label_value(tables, ("主管部门",))
+    record.region = _region(record.department, record.supervising_department)
+    record.year = title_year or _year_from_text(text)
+    record.kind = detect_kind(title, text)
+
+    _amounts(record, text, tables)
+    _rate(record, text)
+    _score_and_grade(record, text, tables)
+    _evaluators(tables, record)
+    record.problems = _problems(paragraphs)
+    if record.problems:
+        record.facts["problems_quote"] = record.problems[0]
+    record.facts["year_mentions"] = _year_mentions(title, title_year, paragraphs)
+
+    try:
+        from dashboard.ingest.extract import external
+    except ImportError:
+        external = None
+    if external is not None and record.kind == "external" and hasattr(external, "enrich_external"):
+        external.enrich_external(doc, record)
+
+    for key, label in (("budget_wan", "预算数"), ("spent_wan", "实际支出"), ("self_score", "自评得分"), ("year", "评价年度")):
+        if getattr(record, key) is None:
+            record.warnings.append(f"未找到{label}")
+    return record
+
+
+def _table_label_value(tables: list[Table], labels: tuple[str, ...]) -> str | None:
+    for table in tables:
+        for row in table.rows:
+            for i, cell in enumerate(row):
+                if re.sub(r"\s+", "", cell) in labels:
+                    for value in row[i + 1:i + 3]:
+                        if value.strip():
+                            return value.strip()
+    return None
+
+
+def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
+    budget = _mentions(text, BUDGET_PATTERNS)
+    spent = _mentions(text, SPENT_PATTERNS)
+    received = _mentions(text, RECEIVED_PATTERNS)
+    table_budget, budget_quote = _table_amount(tables, ("全年预算数", "调整后预算", "计划投资额", "预算数", "年初预算数"))
+    table_spent, spent_quote = _table_amount(tables, ("全年执行数", "实际使用情况", "实际支出", "执行数"))
+    table_received, _ = _table_amount(tables, ("实际到位资金", "到位资金"))
+    if table_budget is not None:
+        budget.insert(0, {"value_wan": table_budget, "quote": budget_quote, "priority": -1, "pos": -1})
+    if table_spent is not None:
+        spent.insert(0, {"value_wan": table_spent, "quote": spent_quote, "priority": -1, "pos": -1})
+    record.budget_wan = budget[0]["value_wan"] if budget else None
+    record.spent_wan = spent[0]["value_wan"] if spent else None
+    record.received_wan = table_received if table_received is not None else (received[0]["value_wan"] if received else None)
+    m = re.search(r"年初预算(?:数)?(?:为|是|:|：)?\s*" + _AMOUNT, text)
+    if m and re.search(r"全年预算|调整后预算", text):
+        record.initial_budget_wan = to_wan(parse_number(m.group(1)), m.group(2))
+    # Amount mentions whose value is far from the chosen one are usually a different amount
+    # (a sub-item, a unit price); keep those within a factor of 1.5 as mentions of the same amount.
+    record.facts["budget_mentions"] = _same_amount(budget, record.budget_wan)
+    record.facts["spent_mentions"] = _same_amount(spent, record.spent_wan)
+    record.compute_execution_rate()
+
+
+def _same_amount(mentions: list[dict], chosen: float | None) -> list[dict]:
+    if chosen is None:
+        return []
+    return [{"value_wan": m["value_wan"], "quote": m["quote"]} for m in mentions
+            if m["value_wan"] is not None and chosen / 1.5 <= m["value_wan"] <= chosen * 1.5]
+
+
+def _rate(record: EvaluationRecord, text: str) -> None:
+    m = _first(RATE_PATTERNS, text)
+    if not m:
+        return
+    raw = m.group(1)
+    record.stated_execution_rate = float(raw)
+    record.facts["stated_rate_decimals"] = len(raw.split(".")[1]) if "." in raw else 0
+    record.facts["stated_rate_quote"] = _sentence_around(text, m.start(), m.end())
+
+
+def _score_and_grade(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
+    total = None
+    for table in tables:
+        if fields.is_score_table(table):
+            indicators, table_total = fields.indicators_from_table(table)
+            if indicators:
+                record.indicators = indicators
+                total = table_total
+                break
+    m = _first(SCORE_PATTERNS, text)
+    if m:
+        record.self_score = float(m.group(1))
+        record.facts["score_quote"] = _sentence_around(text, m.start(), m.end())
+    elif total is not None:
+        record.self_score = total
+        record.facts["score_quote"] = f"评分表合计得分 {total:g}"
+    if total is not None:
+        record.facts["table_total"] = total
+    g = _first(GRADE_PATTERNS, text)
+    if g:
+        record.grade = fields.normalize_grade(g.group(1))
+        record.facts["grade_quote"] = _sentence_around(text, g.start(), g.end())
+
+
+def _year_mentions(title: str | None, title_year: int | None, paragraphs: list[str]) -> list[dict]:
+    mentions = []
+    if title_year:
+        mentions.append({"year": title_year, "quote": title})
+    for p in paragraphs:
+        if p == title or len(p) > 120:
+            continue
+        if re.search(r"(?:指标体系|打分表|评分表|自评表|评价表)", p):
+            m = re.search(r"(\d{4})年度?", p)
+            if m:
+                mentions.append({"year": int(m.group(1)), "quote": p})
+    return mentions
