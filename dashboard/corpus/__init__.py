@@ -1,0 +1,1 @@
+"""Demo corpus: deterministic generated reports and the writers that put them into files."""

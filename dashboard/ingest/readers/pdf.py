@@ -1,0 +1,259 @@
+"""PDF reader (pdfplumber): text lines as paragraphs and ruled tables as Tables, page by page.
+
+Text inside a table is read only as the table's cells. Lines a cell wraps are joined again, and a
+table that runs onto the next page with the same columns is one Table. Encrypted PDFs, scans
+without a text layer, truncated files and files over the page or time limits are refused.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import settings
+from dashboard.ingest.document import Block, Document, Paragraph, Table
+from dashboard.ingest.errors import ReadError
+from dashboard.ingest.readers.limits import Deadline
+
+# pdfminer splits words at gaps wider than this (points); CJK text has no gaps inside a line.
+X_TOLERANCE = 1.5
+Y_TOLERANCE = 3
+# How far (in characters) a cell line may stop short of the cell's right edge and still be a wrap.
+WRAP_SLACK_CHARS = 2.2
+# Room a cell keeps between its text and its right border, in points.
+CELL_PADDING_PT = 5.0
+# The share of the page height at the top and bottom where headers and page numbers live.
+MARGIN_SHARE = 0.07
+_PAGE_NUMBER = re.compile(
+    r"^[-—－–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—－–\s]*$"
+)
+# A line starting like this begins a new item, so the line before it ended on purpose.
+_ITEM_START = re.compile(
+    r"^(?:[①-⑳]|[（(]\s*(?:\d|1\d|[一二三四五六七八九十]{1,2})\s*[)）]\S|\d{1,2}\s*[、.．][^\d\s]|[一二三四五六七八九十]{1,3}、)"
+)
+# A cell line ending a sentence ends a line of the source: cells hold short items, not prose.
+_SENTENCE_END = ("。",)
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_TAIL_BYTES = 2048
+
+
+@dataclass
+class _Line:
+    text: str
+    top: float
+    x1: float
+    size: float
+    # Width of the line's first unbreakable run (Latin letters, digits, symbols before a
+    # Chinese character): a layout wraps before a run that does not fit, however early.
+    lead_width: float
+
+
+def read_pdf(path: str | Path) -> Document:
+    """The PDF as paragraphs (one per text line) and tables, in reading order per page."""
+    import pdfplumber
+
+    path = Path(path)
+    deadline = Deadline()
+    _check_envelope(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many unrelated types; each means "cannot open"
+        raise _open_error(exc) from exc
+    with pdf:
+        page_count = _page_count(pdf)
+        max_pages = int(settings.get("max_pdf_pages"))
+        if page_count > max_pages:
+            raise ReadError(f"PDF 页数过多（{page_count} 页，上限 {max_pages} 页）")
+        doc = Document(source=str(path), format="pdf")
+        blank_pages: list[int] = []
+        previous_table: Table | None = None
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                deadline.check(f"已读 {number - 1}/{page_count} 页")
+                blocks = _page_blocks(page)
+                if not blocks:
+                    blank_pages.append(number)
+                    continue
+                first = blocks[0]
+                if (isinstance(first, Table) and previous_table is not None
+                        and doc.blocks and doc.blocks[-1] is previous_table
+                        and first.width == previous_table.width):
+                    _continue_table(previous_table, first)
+                    blocks = blocks[1:]
+                doc.blocks.extend(blocks)
+                previous_table = doc.blocks[-1] if doc.blocks and isinstance(doc.blocks[-1], Table) else None
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{type(exc).__name__}）") from exc
+    if not doc.blocks:
+        raise ReadError("扫描件：PDF 没有文字层（可能是扫描或图片生成的文件），无法读取文字，请提供带文字的 PDF 或 Word 版本")
+    if blank_pages:
+        doc.warnings.append(f"第 {_page_list(blank_pages)} 页没有文字层（可能是扫描页或空白页），已跳过")
+    return doc
+
+
+def _check_envelope(path: Path) -> None:
+    """A PDF starts with %PDF- and ends with %%EOF; a file cut short loses its end."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - _TAIL_BYTES))
+            tail = fh.read()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
+    if b"%PDF-" not in head:
+        raise ReadError("不是有效的 PDF 文件（缺少 PDF 文件头，可能扩展名有误）")
+    if b"%%EOF" not in tail:
+        raise ReadError("PDF 文件不完整：缺少文件结尾（可能下载或复制时被截断），请重新获取原文件")
+
+
+def _open_error(exc: Exception) -> ReadError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = exc
+    # pdfplumber wraps pdfminer's errors; the original is the first argument or the cause.
+    for candidate in (exc, getattr(exc, "__cause__", None), *(getattr(exc, "args", ()) or ())):
+        if isinstance(candidate, BaseException):
+            cause = candidate
+            if isinstance(candidate, (PDFPasswordIncorrect, PDFEncryptionError)):
+                break
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(exc).lower():
+        return ReadError("PDF 已加密（需要密码才能打开），请提供未加密的版本")
+    return ReadError(f"PDF 文件已损坏，无法打开（{type(cause).__name__}）")
+
+
+def _page_count(pdf) -> int:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        if isinstance(count, int) and count >= 0:
+            return count
+    except Exception:  # a damaged page tree: count the pages pdfminer can find instead
+        pass
+    return len(pdf.pages)
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = "、".join(str(n) for n in numbers[:10])
+    return shown + (" 等" if len(numbers) > 10 else "")
+
+
+def _page_blocks(page) -> list[Block]:
+    """Tables and text lines of one page, top to bottom; text inside tables only as cells."""
+    found = [t for t in page.find_tables() if t.cells]
+    tables = []
+    for table in found:
+        rows = _table_rows(page, table)
+        if len(rows) == 1 and len(rows[0]) == 1:
+            continue  # a framed box of text, not a table: its lines are read as paragraphs
+        tables.append((table.bbox, rows))
+    boxes = [bbox for bbox, _ in tables]
+    chars = [c for c in page.chars if not any(_inside(c, box) for box in boxes)]
+    positioned: list[tuple[float, Block]] = []
+    top_margin = page.height * MARGIN_SHARE
+    bottom_margin = page.height * (1 - MARGIN_SHARE)
+    for line in _lines(chars):
+        in_margin = line.top < top_margin or line.top > bottom_margin
+        if in_margin and _PAGE_NUMBER.match(line.text):
+            continue
+        positioned.append((line.top, Paragraph(line.text)))
+    for bbox, rows in tables:
+        positioned.append((bbox[1], Table(rows=rows, origin=f"第 {page.page_number} 页")))
+    positioned.sort(key=lambda item: item[0])
+    return [block for _, block in positioned]
+
+
+def _inside(char: dict, bbox) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
+def _lines(chars: list[dict]) -> list[_Line]:
+    """Text lines (pdfplumber's text layout) with their position and right end."""
+    if not chars:
+        return []
+    from pdfplumber.utils.text import chars_to_textmap
+
+    textmap = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
+    lines: list[_Line] = []
+    text: list[str] = []
+    objects: list[dict] = []
+
+    def flush() -> None:
+        joined = "".join(text).strip()
+        visible = [o for o in objects if o["text"].strip()]
+        if joined and visible:
+            lead = visible[:1]
+            for obj in visible[1:]:
+                if _CJK.match(lead[-1]["text"]) or _CJK.match(obj["text"]):
+                    break
+                lead.append(obj)
+            lines.append(_Line(
+                text=joined,
+                top=min(o["top"] for o in visible),
+                x1=max(o["x1"] for o in visible),
+                size=max(o.get("size") or (o["x1"] - o["x0"]) for o in visible),
+                lead_width=lead[-1]["x1"] - lead[0]["x0"],
+            ))
+        text.clear()
+        objects.clear()
+
+    for char, obj in textmap.tuples:
+        if char == "\n":
+            flush()
+            continue
+        text.append(char)
+        if obj is not None:
+            objects.append(obj)
+    flush()
+    return lines
+
+
+def _table_rows(page, table) -> list[list[str]]:
+    rows: list[list[str]] = []
+    chars = page.chars
+    for row in table.rows:
+        row_chars = [c for c in chars if _inside(c, row.bbox)]
+        cells: list[str] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append("")  # covered by a merged cell: its text sits in the first row/column
+                continue
+            cells.append(_cell_text([c for c in row_chars if _inside(c, cell)], cell[2]))
+        rows.append(cells)
+    return rows
+
+
+def _cell_text(chars: list[dict], right_edge: float) -> str:
+    """A cell's lines, with the lines the layout wrapped joined and deliberate breaks kept."""
+    lines = _lines(chars)
+    if not lines:
+        return ""
+    parts = [lines[0].text]
+    for before, after in zip(lines, lines[1:]):
+        slack = right_edge - CELL_PADDING_PT - before.x1
+        wrapped = (
+            slack < max(WRAP_SLACK_CHARS * before.size, after.lead_width + 0.5 * before.size)
+            and not _ITEM_START.match(after.text)
+            and not before.text.endswith(_SENTENCE_END)
+        )
+        if not wrapped:
+            parts.append("\n")
+        elif _LATIN.match(before.text[-1]) and _LATIN.match(after.text[0]):
+            parts.append(" ")  # Latin words wrap at a space, which the layout drops
+        parts.append(after.text)
+    return "".join(parts)
+
+
+def _continue_table(table: Table, continuation: Table) -> None:
+    """Append the rows of a table's next-page part, without a repeated header row."""
+    rows = continuation.rows
+    if rows and table.rows and rows[0] == table.rows[0]:
+        rows = rows[1:]
+    table.rows.extend(rows)
