@@ -28,6 +28,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_unzipped_mb", 200, "Largest uncompressed size of an Office file (zip bomb guard), in MB."),
     Setting("max_pdf_pages", 300, "Most PDF pages read from one file."),
     Setting("max_seconds_per_file", 60, "Longest time spent reading one file."),
+    Setting("load_lock_timeout_seconds", 900, "How long a load or correction waits for another load to finish."),
+    Setting("load_workers", 2, "Worker processes that extract report files during a load."),
     Setting("max_upload_mb", 50, "Largest file accepted by the upload form, in MB."),
     Setting("cache_ttl_seconds", 600, "How long a collected frame stays cached in the dashboard."),
     Setting("demo_seed", 20241, "Seed of the generated demo corpus."),

@@ -1,0 +1,5 @@
+-- Loader: one file offered to the loader, loaded or failed with its error.
+-- Grain: one row per content hash. Parameters: $content_hash, $file_path, $file_name, $format,
+-- $size_bytes, $ingested_at, $status, $error, $warnings, $n_records.
+insert into reports (content_hash, file_path, file_name, format, size_bytes, ingested_at, status, error, warnings, n_records)
+values ($content_hash, $file_path, $file_name, $format, $size_bytes, $ingested_at, $status, $error, $warnings, $n_records)

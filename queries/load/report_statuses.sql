@@ -1,0 +1,4 @@
+-- Loader: the status of every file ever offered, to skip content already loaded (a failed one is retried).
+-- Grain: one row per content hash. Parameters: none.
+select content_hash, status
+from reports
