@@ -23,6 +23,11 @@ _FOLD[0x3000] = " "
 _FOLD.update(_LOOKALIKE)
 
 
+def strip_artifacts(text: str) -> str:
+    """Converter artifacts only (`[bookmark: _GoBack]`), before any layout is read from the text."""
+    return _ARTIFACT.sub("", text)
+
+
 def normalize_text(text: str) -> str:
     """Full-width digits and signs to ASCII, artifacts removed, spaces inside numbers closed up."""
     text = text.translate(_FOLD)

@@ -80,7 +80,9 @@ def _continues(previous: str, line: str) -> bool:
     if previous[-1] in _TERMINAL or _HEADING.match(line):
         return False
     # A wrapped line is a long line cut short; a heading or title is short and stands alone.
-    return len(previous) >= 18 and not previous.endswith(("报告", "情况", "分析", "目标", "表"))
+    if len(previous) < 18 or previous.endswith(("报告", "表")):
+        return False
+    return not _HEADING.match(previous) or len(previous) >= 30
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -91,7 +93,13 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return sentence if len(sentence) <= 160 else text[max(start - 50, 0):min(end + 50, len(text))].strip()
 
 
-def _mentions(text: str, patterns: tuple[str, ...]) -> list[dict]:
+# Words just before a keyword that make the amount a different one: a part, a remainder, or
+# (for budgets) money paid out ("实际拨付项目经费8.62万元" is spending, not the budget).
+_NOT_THE_AMOUNT = r"其中|剩余|结余|节约|单价|采购$"
+_NOT_A_BUDGET = _NOT_THE_AMOUNT + r"|拨付|支出|支付|使用|到位|执行"
+
+
+def _mentions(text: str, patterns: tuple[str, ...], exclude_before: str = _NOT_THE_AMOUNT) -> list[dict]:
     """Amount mentions for each keyword pattern, in priority order, then position order."""
     found: list[dict] = []
     seen: set[int] = set()
@@ -102,7 +110,7 @@ def _mentions(text: str, patterns: tuple[str, ...]) -> list[dict]:
             if m.start(1) in seen:
                 continue
             before = text[max(0, m.start() - 6):m.start()]
-            if re.search(r"其中|剩余|结余|节约|单价|采购$", before):
+            if re.search(exclude_before, before):
                 continue
             seen.add(m.start(1))
             value = to_wan(parse_number(m.group(1)), m.group(2))
@@ -317,7 +325,7 @@ def _table_label_value(tables: list[Table], labels: tuple[str, ...]) -> str | No
 
 
 def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
-    budget = _mentions(text, BUDGET_PATTERNS)
+    budget = _mentions(text, BUDGET_PATTERNS, _NOT_A_BUDGET)
     spent = _mentions(text, SPENT_PATTERNS)
     received = _mentions(text, RECEIVED_PATTERNS)
     table_budget, budget_quote = _table_amount(tables, ("全年预算数", "调整后预算", "计划投资额", "预算数", "年初预算数"))

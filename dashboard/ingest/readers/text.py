@@ -12,6 +12,7 @@ from pathlib import Path
 from dashboard import settings
 from dashboard.ingest.document import Document, Table
 from dashboard.ingest.errors import ReadError
+from dashboard.ingest.normalize import strip_artifacts
 from dashboard.ingest.text_tables import blocks_from_lines
 
 _BOMS = (
@@ -71,7 +72,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_text(path: Path) -> Document:
     text, encoding = decode_report_bytes(_read_bytes(path))
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = strip_artifacts(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(source=str(path), format="txt", blocks=blocks_from_lines(lines))
     if encoding not in ("utf-8", "utf-8-sig"):
         doc.warnings.append(f"文本编码为 {encoding}，已转换")
