@@ -39,7 +39,7 @@ select
     round(avg(f.self_score), 2) as self_score_mean,
     median(f.self_score) as self_score_median,
     count(*) filter (where f.grade = '优') / nullif(count(f.grade), 0) as share_excellent,
-    coalesce(sum(p.n_problems), 0) as n_problems
+    coalesce(sum(p.n_problems), 0)::bigint as n_problems
 from facts as f
 left join problem_counts as p on p.evaluation_id = f.evaluation_id
 group by f.department_canonical

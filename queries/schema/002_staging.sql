@@ -57,7 +57,15 @@ by_record as (
         bool_or(field = 'self_score') as has_self_score,
         max(new_value) filter (where field = 'self_score') as self_score,
         bool_or(field = 'grade') as has_grade,
-        max(new_value) filter (where field = 'grade') as grade
+        max(new_value) filter (where field = 'grade') as grade,
+        bool_or(field = 'execution_weight') as has_execution_weight,
+        max(new_value) filter (where field = 'execution_weight') as execution_weight,
+        bool_or(field = 'execution_score') as has_execution_score,
+        max(new_value) filter (where field = 'execution_score') as execution_score,
+        bool_or(field = 'firm') as has_firm,
+        max(new_value) filter (where field = 'firm') as firm,
+        bool_or(field = 'report_number') as has_report_number,
+        max(new_value) filter (where field = 'report_number') as report_number
     from latest
     group by content_hash, record_index
 ),
@@ -87,10 +95,12 @@ applied as (
         case when c.has_self_score then try_cast(c.self_score as double) else e.self_score end as self_score,
         case when c.has_grade and trim(c.grade) in ('优', '良', '中', '差') then trim(c.grade)
              when c.has_grade then null else e.grade end as grade,
-        e.execution_weight,
-        e.execution_score,
-        e.firm,
-        e.report_number,
+        case when c.has_execution_weight then try_cast(c.execution_weight as double)
+             else e.execution_weight end as execution_weight,
+        case when c.has_execution_score then try_cast(c.execution_score as double)
+             else e.execution_score end as execution_score,
+        case when c.has_firm then nullif(trim(c.firm), '') else e.firm end as firm,
+        case when c.has_report_number then nullif(trim(c.report_number), '') else e.report_number end as report_number,
         e.conclusion,
         e.full_text,
         e.warnings,
