@@ -41,7 +41,7 @@ def _pipe_cells(text: str) -> Row:
 
 
 def _is_flattened(text: str) -> bool:
-    parts = text.split()
+    parts = [normalize_text(p) for p in text.split()]
     if len(parts) < 6:
         return False
     known = sum(1 for p in parts if L.header_label(p) or L.fund_role(p) or L.indicator_role(p))
@@ -65,9 +65,14 @@ def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
             rows.extend([clean_cell(c) for c in row] for row in block.rows)
             continue
         assert isinstance(block, Paragraph)
-        text = normalize_text(block.text).strip()
-        if not text:
+        raw = block.text.strip()
+        if not raw:
             continue
+        # A flattened row is split before normalising: normalize_text closes up "25 23" into one number.
+        if not _is_pipe(raw) and "\t" not in raw and _is_flattened(raw):
+            pending.extend(clean_cell(part) for part in raw.split())
+            continue
+        text = normalize_text(raw).strip()
         if _is_pipe(text):
             flush()
             if not re.fullmatch(r"[|\s:\-]+", text):
@@ -75,8 +80,6 @@ def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
         elif "\t" in text.strip("\t"):
             flush()
             rows.append([clean_cell(c) for c in text.split("\t")])
-        elif _is_flattened(text):
-            pending.extend(text.split())
         else:
             pending.append(text)
     flush()
