@@ -222,6 +222,13 @@ def _decimals_of(record: EvaluationRecord) -> int:
     for written in re.findall(r"(\d+(?:\.(\d+))?)\s*%", quote):
         if s is not None and abs(float(written[0]) - s) < 1e-9:
             return len(written[1])
+    if s is not None and record.text:
+        whole = fmt(s)
+        pattern = r"(?<![\d.])" + re.escape(whole) + (r"(0*)" if "." in whole else r"(\.0+)?") + r"\s*%"
+        match = re.search(pattern, record.text)
+        if match:
+            extra = match.group(1) or ""
+            return (len(whole.split(".")[1]) if "." in whole else 0) + len(extra.lstrip("."))
     return 2
 
 
@@ -375,7 +382,7 @@ def reason_contradicts_rule(record: EvaluationRecord, rulebook: Rulebook) -> Fla
                 continue
             name = row.level3 or row.level2 or row.level1 or "该指标"
             message = (f"“{name}”扣了{fmt(deduction)}分，扣分理由却写明“{stated.quote}”，"
-                       f"按该指标自身评分标准（{fmt(rule.full_at)}%{'以上' if not rule.full_strict else '以上（不含）'}"
+                       f"按该指标自身评分标准（{'大于' if rule.full_strict else '达到'}{fmt(rule.full_at)}%"
                        f"得满分）应得满分{fmt(row.weight) if row.weight is not None else ''}分。")
             rule_quote = quote_around(record.text, _rule_anchor(row.rule)) or row.rule
             reason_quote = quote_around(record.text, stated.quote[-20:]) or stated.quote

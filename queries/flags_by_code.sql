@@ -1,0 +1,23 @@
+-- flags_by_code: how many filtered reports carry each flag code, by severity.
+-- Grain: one row per flag code and severity.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+select
+    code,
+    severity,
+    scope,
+    count(distinct evaluation_id) as n_reports
+from flag_facts
+where ($departments is null or list_contains($departments, department_canonical))
+  and ($year_from is null or year >= $year_from)
+  and ($year_to is null or year <= $year_to)
+  and ($region is null or county = $region)
+  and ($grade is null or grade = $grade)
+  and ($kind is null or kind = $kind)
+group by code, severity, scope
+order by n_reports desc, code, severity
