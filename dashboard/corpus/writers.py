@@ -9,6 +9,7 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 import docx
@@ -97,9 +98,8 @@ def merge_regions(rows: list[list[str]]) -> list[Region]:
 
 # ---------------------------------------------------------------- .docx
 
-def write_docx(doc: Document, path: str | Path) -> Path:
+def write_docx(doc: Document, path: str | Path | BinaryIO) -> Path | BinaryIO:
     """A Word document with real, bordered tables; merged cells as a Word user would make them."""
-    path = Path(path)
     word = docx.Document()
     normal = word.styles["Normal"]
     normal.font.name = "宋体"
@@ -124,7 +124,12 @@ def write_docx(doc: Document, path: str | Path) -> Path:
 
     buffer = io.BytesIO()
     word.save(buffer)
-    path.write_bytes(_stable_zip(buffer.getvalue()))
+    data = _stable_zip(buffer.getvalue())
+    if isinstance(path, (str, Path)):
+        path = Path(path)
+        path.write_bytes(data)
+    else:
+        path.write(data)
     return path
 
 
@@ -195,13 +200,14 @@ def _markup(text: str) -> str:
     return escape(text).replace("\t", "    ").replace("\n", "<br/>")
 
 
-def write_pdf(doc: Document, path: str | Path, *, encrypt: str | None = None) -> Path:
+def write_pdf(doc: Document, path: str | Path | BinaryIO, *, encrypt: str | None = None) -> Path | BinaryIO:
     """An A4 PDF with a text layer: wrapped paragraphs and ruled tables (STSong-Light, no font file).
 
     `encrypt` sets a user password (tests use it to make encrypted files).
     """
     _register_font()
-    path = Path(path)
+    if isinstance(path, (str, Path)):
+        path = Path(path)
     body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=10.5, leading=15, wordWrap="CJK", spaceAfter=3)
     # The right indent leaves room for punctuation that CJK wrapping hangs past the line end.
     cell = ParagraphStyle("cell", fontName=CJK_FONT, fontSize=8.5, leading=11, wordWrap="CJK", rightIndent=8.5)
@@ -220,7 +226,7 @@ def write_pdf(doc: Document, path: str | Path, *, encrypt: str | None = None) ->
             story.append(Spacer(1, 6))
 
     template = SimpleDocTemplate(
-        str(path), pagesize=A4,
+        str(path) if isinstance(path, Path) else path, pagesize=A4,
         leftMargin=PAGE_MARGIN_PT, rightMargin=PAGE_MARGIN_PT, topMargin=PAGE_MARGIN_PT, bottomMargin=PAGE_MARGIN_PT,
         title=Path(doc.source).stem if doc.source else "", author=AUTHOR, creator=AUTHOR, producer=AUTHOR,
         invariant=1, encrypt=encrypt,

@@ -45,13 +45,16 @@ def read_docx(path: str | Path) -> Document:
 
         body = docx.Document(str(path)).element.body
     except PackageNotFoundError as exc:
-        raise ReadError(f"不是有效的{KIND}：缺少文档主体（{exc}）") from exc
+        raise ReadError(f"不是有效的 {KIND}：缺少文档主体（{exc}）") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ReadError(f"不是有效的{KIND}：压缩内容已损坏（{exc}）") from exc
+        raise ReadError(f"不是有效的 {KIND}：压缩内容已损坏（{exc}）") from exc
     except etree.LxmlError as exc:
-        raise ReadError(f"不是有效的{KIND}：XML 内容已损坏（{exc}）") from exc
-    except (KeyError, ValueError, TypeError, AttributeError, NotImplementedError) as exc:
-        raise ReadError(f"不是有效的{KIND}：{exc}") from exc
+        raise ReadError(f"不是有效的 {KIND}：文档的 XML 内容已损坏") from exc
+    except KeyError as exc:
+        raise ReadError(f"不是有效的 {KIND}：缺少必需的文档部件（{exc}）") from exc
+    except (ValueError, TypeError, AttributeError, NotImplementedError) as exc:
+        # python-docx says so when the package is another Office type (e.g. a workbook renamed).
+        raise ReadError(f"不是有效的 {KIND}：{exc}") from exc
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
 

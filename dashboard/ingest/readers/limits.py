@@ -35,14 +35,16 @@ def check_office_zip(path: str | Path, kind: str) -> None:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
     if head.startswith(OLE2_MAGIC):
         # Both the old binary formats (.doc/.xls) and password-protected Office files are OLE2.
-        raise ReadError(f"不是有效的{kind}：文件是旧版 Office 格式（.doc/.xls）或已加密，请另存为新格式后再导入")
+        raise ReadError(f"不是有效的 {kind}：文件是旧版 Office 格式（.doc/.xls）或已加密，请另存为新格式后再导入")
     if not zipfile.is_zipfile(path):
-        raise ReadError(f"不是有效的{kind}：文件内容不是 Office 文档格式（可能已损坏或扩展名有误）")
+        raise ReadError(f"不是有效的 {kind}：文件内容不是 Office 文档格式（可能已损坏或扩展名有误）")
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReadError(f"不是有效的{kind}：压缩结构已损坏（{exc}）") from exc
+        raise ReadError(f"不是有效的 {kind}：压缩结构已损坏（{exc}）") from exc
+    if not any(info.filename == "[Content_Types].xml" for info in entries):
+        raise ReadError(f"不是有效的 {kind}：压缩包里没有 Office 文档内容（缺少 [Content_Types].xml）")
     limit_mb = int(settings.get("max_unzipped_mb"))
     total_bytes = sum(info.file_size for info in entries)
     if total_bytes > limit_mb * 1024 * 1024:

@@ -29,7 +29,7 @@ _PAGE_NUMBER = re.compile(
 )
 # A line starting like this begins a new item, so the line before it ended on purpose.
 _ITEM_START = re.compile(
-    r"^(?:[①-⑳]|[（(]\s*(?:\d|1\d|[一二三四五六七八九十]{1,2})\s*[)）]\S|\d{1,2}\s*[、.．][^\d\s]|[一二三四五六七八九十]{1,3}、)"
+    r"^(?:[①-⑳]|[（(]\s*(?:\d|1\d|[一二三四五六七八九十]{1,2})\s*[)）]\s*\S|\d{1,2}\s*[、.．][^\d\s]|[一二三四五六七八九十]{1,3}、)"
 )
 # A cell line ending a sentence ends a line of the source: cells hold short items, not prose.
 _SENTENCE_END = ("。",)
@@ -42,6 +42,7 @@ _TAIL_BYTES = 2048
 class _Line:
     text: str
     top: float
+    x0: float
     x1: float
     size: float
     # Width of the line's first unbreakable run (Latin letters, digits, symbols before a
@@ -67,26 +68,25 @@ def read_pdf(path: str | Path) -> Document:
             raise ReadError(f"PDF 页数过多（{page_count} 页，上限 {max_pages} 页）")
         doc = Document(source=str(path), format="pdf")
         blank_pages: list[int] = []
-        previous_table: Table | None = None
+        placed: list[_Placed] = []
         try:
             for number, page in enumerate(pdf.pages, start=1):
                 deadline.check(f"已读 {number - 1}/{page_count} 页")
-                blocks = _page_blocks(page)
-                if not blocks:
+                items = _page_items(page)
+                if not items:
                     blank_pages.append(number)
                     continue
-                first = blocks[0]
-                if (isinstance(first, Table) and previous_table is not None
-                        and doc.blocks and doc.blocks[-1] is previous_table
-                        and first.width == previous_table.width):
-                    _continue_table(previous_table, first)
-                    blocks = blocks[1:]
-                doc.blocks.extend(blocks)
-                previous_table = doc.blocks[-1] if doc.blocks and isinstance(doc.blocks[-1], Table) else None
+                first, previous = items[0], placed[-1] if placed else None
+                if (previous is not None and isinstance(first.block, Table) and isinstance(previous.block, Table)
+                        and first.block.width == previous.block.width):
+                    _continue_table(previous.block, first.block)
+                    items = items[1:]
+                placed.extend(items)
         except ReadError:
             raise
         except Exception as exc:
             raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{type(exc).__name__}）") from exc
+    doc.blocks = _join_wrapped_lines(placed)
     if not doc.blocks:
         raise ReadError("扫描件：PDF 没有文字层（可能是扫描或图片生成的文件），无法读取文字，请提供带文字的 PDF 或 Word 版本")
     if blank_pages:
@@ -143,29 +143,78 @@ def _page_list(numbers: list[int]) -> str:
     return shown + (" 等" if len(numbers) > 10 else "")
 
 
-def _page_blocks(page) -> list[Block]:
+@dataclass
+class _Placed:
+    """A block with, for a text line, its geometry on the page (to rejoin wrapped lines)."""
+
+    block: Block
+    line: _Line | None = None
+    page_width: float = 0.0
+
+
+def _page_items(page) -> list[_Placed]:
     """Tables and text lines of one page, top to bottom; text inside tables only as cells."""
-    found = [t for t in page.find_tables() if t.cells]
     tables = []
-    for table in found:
+    for table in page.find_tables():
+        if not table.cells:
+            continue
         rows = _table_rows(page, table)
         if len(rows) == 1 and len(rows[0]) == 1:
             continue  # a framed box of text, not a table: its lines are read as paragraphs
         tables.append((table.bbox, rows))
     boxes = [bbox for bbox, _ in tables]
     chars = [c for c in page.chars if not any(_inside(c, box) for box in boxes)]
-    positioned: list[tuple[float, Block]] = []
+    positioned: list[tuple[float, _Placed]] = []
     top_margin = page.height * MARGIN_SHARE
     bottom_margin = page.height * (1 - MARGIN_SHARE)
     for line in _lines(chars):
         in_margin = line.top < top_margin or line.top > bottom_margin
         if in_margin and _PAGE_NUMBER.match(line.text):
             continue
-        positioned.append((line.top, Paragraph(line.text)))
+        positioned.append((line.top, _Placed(Paragraph(line.text), line, float(page.width))))
     for bbox, rows in tables:
-        positioned.append((bbox[1], Table(rows=rows, origin=f"第 {page.page_number} 页")))
+        positioned.append((bbox[1], _Placed(Table(rows=rows, origin=f"第 {page.page_number} 页"))))
     positioned.sort(key=lambda item: item[0])
-    return [block for _, block in positioned]
+    return [item for _, item in positioned]
+
+
+def _join_wrapped_lines(placed: list[_Placed]) -> list[Block]:
+    """One Paragraph per source paragraph: a line that runs to the right margin continues below.
+
+    Only the page geometry tells a wrap from a sentence that ends at the line's end, so the
+    reader, not the text extractors, rejoins them. A new item or an indented line starts afresh.
+    """
+    margins: dict[float, tuple[float, float]] = {}
+    for item in placed:
+        if item.line is not None:
+            left, right = margins.get(item.page_width, (item.line.x0, item.line.x1))
+            margins[item.page_width] = (min(left, item.line.x0), max(right, item.line.x1))
+    blocks: list[Block] = []
+    previous: _Placed | None = None
+    for item in placed:
+        line = item.line
+        if (line is not None and previous is not None and previous.line is not None
+                and _wraps_into(previous.line, line, *margins[item.page_width])):
+            blocks[-1] = Paragraph(blocks[-1].text + _joiner(previous.line.text, line.text) + line.text)
+        else:
+            blocks.append(item.block)
+        previous = item
+    return blocks
+
+
+def _wraps_into(before: _Line, after: _Line, left: float, right: float) -> bool:
+    slack = right - before.x1
+    return (
+        slack < max(WRAP_SLACK_CHARS * before.size, after.lead_width + 0.5 * before.size)
+        and after.x0 < left + 0.5 * after.size
+        and (right - left) > 12 * before.size  # a narrow column of short lines is no body text
+        and not _ITEM_START.match(after.text)
+    )
+
+
+def _joiner(before: str, after: str) -> str:
+    """Latin words wrap at a space, which the layout drops; Chinese text wraps anywhere."""
+    return " " if _LATIN.match(before[-1]) and _LATIN.match(after[0]) else ""
 
 
 def _inside(char: dict, bbox) -> bool:
@@ -197,6 +246,7 @@ def _lines(chars: list[dict]) -> list[_Line]:
             lines.append(_Line(
                 text=joined,
                 top=min(o["top"] for o in visible),
+                x0=min(o["x0"] for o in visible),
                 x1=max(o["x1"] for o in visible),
                 size=max(o.get("size") or (o["x1"] - o["x0"]) for o in visible),
                 lead_width=lead[-1]["x1"] - lead[0]["x0"],
@@ -243,10 +293,7 @@ def _cell_text(chars: list[dict], right_edge: float) -> str:
             and not _ITEM_START.match(after.text)
             and not before.text.endswith(_SENTENCE_END)
         )
-        if not wrapped:
-            parts.append("\n")
-        elif _LATIN.match(before.text[-1]) and _LATIN.match(after.text[0]):
-            parts.append(" ")  # Latin words wrap at a space, which the layout drops
+        parts.append(_joiner(before.text, after.text) if wrapped else "\n")
         parts.append(after.text)
     return "".join(parts)
 
