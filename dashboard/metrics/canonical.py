@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from dashboard import settings
 from dashboard.ingest.normalize import normalize_text, to_simplified
@@ -128,6 +129,15 @@ def _same_numerals(a: str, b: str) -> bool:
     return _NUMERALS.findall(a) == _NUMERALS.findall(b)
 
 
+def _near(a: str, b: str, score: float, ratio: float) -> bool:
+    """A near match: the ratio, or one character typed wrong in a name of five or more characters."""
+    if not _same_numerals(a, b):
+        return False
+    if score >= ratio:
+        return True
+    return min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) == 1
+
+
 @dataclass
 class Aliases:
     """Editable name aliases (data/aliases.csv: alias,canonical,kind), keys folded."""
@@ -163,10 +173,10 @@ def _cluster(forms: Counter, ratio: float, years: dict[str, set] | None = None) 
     mapping: dict[str, str] = {}
     for form in ordered:
         target = None
-        if representatives:
+        if representatives and ratio <= 100:  # above 100: exact names only
             for candidate, score, _ in process.extract(form, representatives, scorer=fuzz.ratio,
-                                                       score_cutoff=ratio, limit=5):
-                if not _same_numerals(form, candidate):
+                                                       score_cutoff=min(ratio, 75.0), limit=5):
+                if not _near(form, candidate, score, ratio):
                     continue
                 if years is not None and years[form] & cluster_years[candidate]:
                     continue  # two names in one year are two projects
