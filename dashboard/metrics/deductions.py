@@ -8,7 +8,9 @@ import polars as pl
 def with_points_lost(indicators: pl.DataFrame) -> pl.DataFrame:
     """One row per indicator row, plus points_lost: the written deduction, else weight - score, never negative."""
     lost = pl.coalesce(pl.col("deduction"), pl.col("weight") - pl.col("score"))
-    return indicators.with_columns(pl.max_horizontal(lost, pl.lit(0.0)).alias("points_lost"))
+    return indicators.with_columns(
+        pl.when(lost.is_not_null()).then(pl.max_horizontal(lost, pl.lit(0.0))).alias("points_lost")
+    )
 
 
 def points_lost_by_indicator(indicators: pl.DataFrame, levels: tuple[str, ...] = ("level1", "level3")) -> pl.DataFrame:

@@ -142,7 +142,9 @@ select
     i.weight,
     i.score,
     i.deduction,
-    greatest(coalesce(i.deduction, i.weight - i.score), 0) as points_lost,
+    -- never negative; null when neither a deduction nor weight and score are stated
+    case when coalesce(i.deduction, i.weight - i.score) is not null
+         then greatest(coalesce(i.deduction, i.weight - i.score), 0) end as points_lost,
     i.reason,
     i.rule,
     i.target,
