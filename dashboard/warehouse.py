@@ -262,7 +262,7 @@ def run_sql_file(path: str | os.PathLike, params: dict | None = None,
     try:
         cursor = reader.con.cursor()
         try:
-            return cursor.execute(sql, bound).pl() if bound else cursor.execute(sql).pl()
+            return cursor.sql(sql, params=bound).pl() if bound else cursor.sql(sql).pl()
         finally:
             cursor.close()
     finally:

@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from dashboard import settings
 from dashboard.ingest.derive import refresh_derived
@@ -202,6 +201,11 @@ def _clean(value):
     return value
 
 
+def _num(value) -> float | None:
+    """Numbers as float, so a list of rows binds as one struct type (10 and 9.5 alike)."""
+    return None if value is None else float(value)
+
+
 def _clean_list(values: Iterable[str]) -> list[str]:
     return [_clean(str(v)) for v in values]
 
@@ -220,19 +224,6 @@ def _report_params(candidate: _Candidate, *, status: str, error: str | None, war
         "warnings": _clean_list(warnings),
         "n_records": n_records,
     }
-
-
-_INDICATOR_SCHEMA = pa.schema([
-    ("evaluation_id", pa.string()), ("row_index", pa.int32()), ("level1", pa.string()), ("level2", pa.string()),
-    ("level3", pa.string()), ("weight", pa.float64()), ("score", pa.float64()), ("deduction", pa.float64()),
-    ("reason", pa.string()), ("rule", pa.string()), ("target", pa.string()), ("actual", pa.string()),
-])
-_PROBLEM_SCHEMA = pa.schema([("evaluation_id", pa.string()), ("problem_index", pa.int32()), ("problem_text", pa.string())])
-_EVALUATOR_SCHEMA = pa.schema([("evaluation_id", pa.string()), ("evaluator_index", pa.int32()), ("score", pa.float64())])
-_FLAG_SCHEMA = pa.schema([
-    ("evaluation_id", pa.string()), ("code", pa.string()), ("severity", pa.string()), ("message", pa.string()),
-    ("evidence", pa.string()), ("scope", pa.string()),
-])
 
 
 def _evaluation_params(candidate: _Candidate, index: int, record: EvaluationRecord, loaded_at: datetime) -> dict:
@@ -270,8 +261,8 @@ def _child_tables(evaluation_id: str, record: EvaluationRecord, tables: dict[str
     for row_index, ind in enumerate(record.indicators):
         tables["indicator_rows"].append({
             "evaluation_id": evaluation_id, "row_index": row_index, "level1": _clean(ind.level1),
-            "level2": _clean(ind.level2), "level3": _clean(ind.level3), "weight": ind.weight, "score": ind.score,
-            "deduction": ind.deduction, "reason": _clean(ind.reason), "rule": _clean(ind.rule),
+            "level2": _clean(ind.level2), "level3": _clean(ind.level3), "weight": _num(ind.weight), "score": _num(ind.score),
+            "deduction": _num(ind.deduction), "reason": _clean(ind.reason), "rule": _clean(ind.rule),
             "target": _clean(ind.target), "actual": _clean(ind.actual),
         })
     for problem_index, text in enumerate(record.problems):
@@ -279,18 +270,19 @@ def _child_tables(evaluation_id: str, record: EvaluationRecord, tables: dict[str
                                        "problem_text": _clean(text)})
     for evaluator_index, score in enumerate(record.evaluator_scores):
         tables["evaluator_rows"].append({"evaluation_id": evaluation_id, "evaluator_index": evaluator_index,
-                                         "score": score})
+                                         "score": _num(score)})
     for flag in record.flags:
         tables["flag_rows"].append({"evaluation_id": evaluation_id, "code": flag.code, "severity": flag.severity,
                                     "message": _clean(flag.message), "evidence": _clean(flag.evidence),
                                     "scope": "report"})
 
 
+# Child rows go in as one bound list of structs per table and file (far faster than executemany).
 _CHILD_TABLES = (
-    ("indicator_rows", _INDICATOR_SCHEMA, "insert_indicator_scores"),
-    ("problem_rows", _PROBLEM_SCHEMA, "insert_problems"),
-    ("evaluator_rows", _EVALUATOR_SCHEMA, "insert_evaluator_scores"),
-    ("flag_rows", _FLAG_SCHEMA, "insert_report_flags"),
+    ("indicator_rows", "insert_indicator_scores"),
+    ("problem_rows", "insert_problems"),
+    ("evaluator_rows", "insert_evaluator_scores"),
+    ("flag_rows", "insert_report_flags"),
 )
 
 
@@ -298,7 +290,7 @@ def _insert_loaded(con: duckdb.DuckDBPyConnection, candidate: _Candidate, record
     """The report row, its evaluations and every child row, in one transaction (all or nothing)."""
     loaded_at = datetime.now()
     warnings = list(dict.fromkeys(w for r in records for w in r.warnings))
-    tables: dict[str, list[dict]] = {name: [] for name, _, _ in _CHILD_TABLES}
+    tables: dict[str, list[dict]] = {name: [] for name, _ in _CHILD_TABLES}
     con.begin()
     try:
         con.execute(_sql("delete_report"), {"content_hash": candidate.content_hash})
@@ -308,13 +300,9 @@ def _insert_loaded(con: duckdb.DuckDBPyConnection, candidate: _Candidate, record
             params = _evaluation_params(candidate, index, record, loaded_at)
             con.execute(_sql("insert_evaluation"), params)
             _child_tables(params["evaluation_id"], record, tables)
-        for name, schema, statement in _CHILD_TABLES:
+        for name, statement in _CHILD_TABLES:
             if tables[name]:
-                con.register(name, pa.Table.from_pylist(tables[name], schema=schema))
-                try:
-                    con.execute(_sql(statement))
-                finally:
-                    con.unregister(name)
+                con.execute(_sql(statement), {"rows": tables[name]})
         con.commit()
     except BaseException:
         con.rollback()

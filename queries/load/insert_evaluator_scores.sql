@@ -1,4 +1,4 @@
--- Loader: a file's individual evaluator scores, from the Arrow table registered as evaluator_rows.
--- Grain: one row per (evaluation, evaluator index). Parameters: none (rows come from evaluator_rows).
+-- Loader: a file's individual evaluator scores, bound as one list of structs.
+-- Grain: one row per (evaluation, evaluator index). Parameters: $rows (list of structs named like the columns).
 insert into evaluator_scores by name
-select * from evaluator_rows
+select unnest($rows, recursive := true)

@@ -1,4 +1,4 @@
--- Loader: a file's indicator rows, from the Arrow table the loader registers as indicator_rows.
--- Grain: one row per (evaluation, row index). Parameters: none (rows come from indicator_rows).
+-- Loader: a file's indicator rows, bound as one list of structs.
+-- Grain: one row per (evaluation, row index). Parameters: $rows (list of structs named like the columns).
 insert into indicator_scores by name
-select * from indicator_rows
+select unnest($rows, recursive := true)

@@ -1,4 +1,4 @@
--- Loader: a file's problem statements, from the Arrow table the loader registers as problem_rows.
--- Grain: one row per (evaluation, problem index). Parameters: none (rows come from problem_rows).
+-- Loader: a file's problem statements, bound as one list of structs.
+-- Grain: one row per (evaluation, problem index). Parameters: $rows (list of structs named like the columns).
 insert into problems by name
-select * from problem_rows
+select unnest($rows, recursive := true)

@@ -1,4 +1,4 @@
--- Loader: a file's report-level flags (scope 'report'), from the Arrow table registered as flag_rows.
--- Grain: one row per flag. Parameters: none (rows come from flag_rows).
+-- Loader: a file's report-level flags (scope 'report'), bound as one list of structs.
+-- Grain: one row per flag. Parameters: $rows (list of structs named like the columns).
 insert into flags by name
-select * from flag_rows
+select unnest($rows, recursive := true)
