@@ -17,6 +17,7 @@ select
     execution_weight,
     execution_score,
     corrected,
+    source,
     full_text
 from evaluation_facts
 order by evaluation_id

@@ -120,7 +120,7 @@ def build_records(evaluations: pl.DataFrame, indicators: pl.DataFrame) -> dict[s
     records: dict[str, EvaluationRecord] = {}
     for row in evaluations.iter_rows(named=True):
         records[row["evaluation_id"]] = EvaluationRecord(
-            source=row["evaluation_id"], project_name=row["project_name"], department=row["department"],
+            source=row.get("source") or row["evaluation_id"], project_name=row["project_name"], department=row["department"],
             year=row["year"], budget_wan=row["budget_wan"], received_wan=row["received_wan"],
             spent_wan=row["spent_wan"], stated_execution_rate=row["stated_execution_rate"],
             execution_rate=row["execution_rate"], self_score=row["self_score"], grade=row["grade"],
@@ -294,7 +294,7 @@ def boilerplate_flags(evaluations: pl.DataFrame, rulebook: Rulebook) -> pl.DataF
     """One BOILERPLATE flag row per report whose narrative nearly copies another department's report."""
     pairs = boilerplate_pairs(evaluations.select("evaluation_id", "department", "full_text"), rulebook)
     info = {row["evaluation_id"]: row for row in
-            evaluations.select("evaluation_id", "department", "project_name", "year", "full_text")
+            evaluations.select("evaluation_id", "department", "project_name", "year", "source", "full_text")
             .iter_rows(named=True)}
     best: dict[str, tuple[str, float]] = {}
     for a, b, similarity in pairs.iter_rows():
@@ -313,7 +313,7 @@ def boilerplate_flags(evaluations: pl.DataFrame, rulebook: Rulebook) -> pl.DataF
         evidence = "；".join(p for p in (
             f"「{shared}」（两份报告中均有此句）" if shared else "",
             f"本报告：{mine['department']} {mine['project_name'] or ''}；雷同报告：{theirs['department']} "
-            f"{theirs['project_name'] or ''}（{other}）；相似度{similarity:.2f}") if p)
+            f"{theirs['project_name'] or ''}（{Path(theirs['source'] or other).name}）；相似度{similarity:.2f}") if p)
         rows.append((evaluation_id, "BOILERPLATE", str(rulebook.boilerplate["severity"]), message, evidence, "corpus"))
     return pl.DataFrame(rows, schema=FLAG_SCHEMA, orient="row")
 
