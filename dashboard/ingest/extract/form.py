@@ -21,8 +21,12 @@ _FUNDS_SIGNS = re.compile(r"全年执行数|预算执行数|执行数|执行率"
 def looks_like_form(doc: Document) -> bool:
     """A 自评表: a form title, an indicator header (三级指标) and a funds block."""
     text = to_simplified(normalize_text(doc.text()[:300_000]))
-    return bool(_FORM_SIGNS.search(text)) and "三级指标" in text and bool(_FUNDS_SIGNS.search(text)) \
-        and bool(re.search(r"项目名称|转移支付|预算单位名称|部门名称|单位名称", text))
+    if not (_FORM_SIGNS.search(text) and _FUNDS_SIGNS.search(text)
+            and re.search(r"项目名称|转移支付|预算单位名称|部门名称|单位名称", text)):
+        return False
+    # A narrative report may name the form ("附件：自评表"); a form has its funds or indicator grid.
+    rows, _ = rows_from_document(doc)
+    return any(L.is_fund_header(r) or L.is_indicator_header(r) for r in rows)
 
 
 def extract_forms(doc: Document) -> list[EvaluationRecord]:
@@ -76,10 +80,14 @@ def _rows_hold_content(rows: list[Row]) -> bool:
 def _back_to_preamble(rows: list[Row], i: int, floor: int) -> int:
     """A form without title: include the 单位名称/填报日期 line just above its 项目名称."""
     j = i
-    while j - 1 > floor and j > i - 2 and any(L.header_label(c) in ("fallback_department", "other")
-                                               for c in rows[j - 1]) and not _after_terminator(rows[j - 1]):
+    while j - 1 > floor and j > i - 2 and _is_preamble(rows[j - 1]):
         j -= 1
     return j
+
+
+def _is_preamble(row: Row) -> bool:
+    joined = L.key("".join(row))
+    return bool(re.search(r"单位名称|填报日期|填报单位|^附件|^附表", joined)) and not _after_terminator(row)
 
 
 def _after_terminator(row: Row) -> bool:
@@ -141,8 +149,9 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
                 value = _label_value(rows, i, j)
                 if value:
                     header[field] = value
-    if not header and indicator_at is None:
-        return None
+    has_funds = any(L.is_fund_header(r) for r in rows[: indicator_at if indicator_at is not None else len(rows)])
+    if indicator_at is None and not has_funds:
+        return None  # a stray title or a preamble, not a form
 
     is_department = "部门整体" in simplified[:2000] or (
         "project_name" not in header and bool(re.search(r"预算单位名称|部门名称", simplified)))
@@ -487,4 +496,7 @@ def _read_mentions(record: EvaluationRecord, rows: list[Row]) -> None:
 
 
 def _around(text: str, m: re.Match) -> str:
-    return text[max(0, m.start() - 15): m.end() + 5].replace("\t", " ").strip()
+    """The cell or line holding the match, for evidence."""
+    start = max(text.rfind("\n", 0, m.start()), text.rfind("\t", 0, m.start())) + 1
+    ends = [i for i in (text.find("\n", m.end()), text.find("\t", m.end())) if i != -1]
+    return text[start:min(ends) if ends else len(text)].strip()[:160]

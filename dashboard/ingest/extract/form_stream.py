@@ -173,7 +173,8 @@ def _fits(role: str, token: str) -> bool:
     if role == "measure":
         return L.key(token) in _MEASURES
     if role in ("weight", "score"):
-        return L.is_numeric(token)
+        # A garbled number ("l5") still holds its column; the extractor reports it.
+        return L.is_numeric(token) or (L.is_numeric_like(token) and bool(re.search(r"\d", token)))
     if role == "reason":
         return not L.is_numeric_like(token) and not L.is_level1(token) and not L.is_level2(token) \
             and not L.is_placeholder(token)
@@ -194,8 +195,7 @@ def _row_options(tokens: list[str], start: int, roles: list[str | None]) -> list
             if w is not None and s is not None:
                 from dashboard.ingest.normalize import parse_number
 
-                wv, sv = parse_number(w), parse_number(s)
-                if wv is None or sv is None or sv > wv + 1e-9:
+                if L.is_numeric(w) and L.is_numeric(s) and parse_number(s) > parse_number(w) + 1e-9:
                     return
             options.append((pos, dict(cells)))
             return
@@ -226,7 +226,8 @@ def segment_indicators(tokens: list[str], roles: list[str | None]) -> tuple[list
             if end == i:
                 continue
             rest_score, rest_path = best(end)
-            candidate = rest_score + _ROW_SCORE + 0.01 * len(cells)
+            garbled = sum(1 for role in ("weight", "score") if role in cells and not L.is_numeric(cells[role]))
+            candidate = rest_score + _ROW_SCORE + 0.01 * len(cells) - 3.0 * garbled
             if candidate > choice[0]:
                 choice = (candidate, (("row", cells),) + rest_path)
         return choice
