@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard import warehouse
 from dashboard.metrics import deductions, execution, scores
-from tests.queries.runner import run
+from dashboard.warehouse import run_query
 
 
 @pytest.fixture(scope="module")
@@ -30,30 +30,30 @@ def _same(sql_frame, polars_frame, keys):
 
 def test_execution_by_department_year(facts, seed_warehouse):
     evaluations, _ = facts
-    _same(run("execution_by_department_year", {}, seed_warehouse),
+    _same(run_query("execution_by_department_year", {}, seed_warehouse),
           execution.execution_by_department_year(evaluations), ["department_canonical", "year"])
 
 
 def test_execution_by_project(facts, seed_warehouse):
     evaluations, _ = facts
     frame = evaluations.with_columns(pl.col("project_canonical").alias("project_name"))
-    _same(run("execution_by_project", {}, seed_warehouse),
+    _same(run_query("execution_by_project", {}, seed_warehouse),
           execution.execution_rate_by_project(frame), ["project_key", "year"])
 
 
 def test_score_summary_and_grade_mix(facts, seed_warehouse):
     evaluations, _ = facts
-    _same(run("score_summary_by_department_year", {}, seed_warehouse),
+    _same(run_query("score_summary_by_department_year", {}, seed_warehouse),
           scores.score_summary_by_department_year(evaluations), ["department_canonical", "year"])
-    _same(run("grade_mix_by_department_year", {}, seed_warehouse),
+    _same(run_query("grade_mix_by_department_year", {}, seed_warehouse),
           scores.grade_mix(evaluations).select("department_canonical", "year", "grade", "n_reports", "share"),
           ["department_canonical", "year", "grade"])
 
 
 def test_score_bins_and_bunching(facts, seed_warehouse):
     evaluations, _ = facts
-    _same(run("score_distribution", {"bin_width": 2}, seed_warehouse), scores.score_bins(evaluations, 2), ["bin_start"])
-    by_year = run("threshold_bunching", {}, seed_warehouse).group_by("threshold").agg(
+    _same(run_query("score_distribution", {"bin_width": 2}, seed_warehouse), scores.score_bins(evaluations, 2), ["bin_start"])
+    by_year = run_query("threshold_bunching", {}, seed_warehouse).group_by("threshold").agg(
         pl.col("n_just_below").sum(), pl.col("n_at_or_above").sum())
     overall = scores.threshold_bunching(evaluations).select("threshold", "n_just_below", "n_at_or_above")
     _same(by_year, overall, ["threshold"])
@@ -61,7 +61,7 @@ def test_score_bins_and_bunching(facts, seed_warehouse):
 
 def test_points_lost_by_indicator(facts, seed_warehouse):
     _, indicators = facts
-    _same(run("points_lost_by_indicator", {}, seed_warehouse),
+    _same(run_query("points_lost_by_indicator", {}, seed_warehouse),
           deductions.points_lost_by_indicator(indicators), ["level1", "level3"])
-    _same(run("points_lost_by_level1", {}, seed_warehouse),
+    _same(run_query("points_lost_by_level1", {}, seed_warehouse),
           deductions.points_lost_by_indicator(indicators, levels=("level1",)), ["level1"])

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dashboard import warehouse
-from tests.queries.runner import run
+from dashboard.warehouse import run_query
 
 QUERY_FILES = sorted(warehouse.QUERIES_DIR.glob("*.sql"))
 SHARED_FILTERS = {"departments", "year_from", "year_to", "region", "grade", "kind"}
@@ -62,14 +62,14 @@ def test_values_are_bound_never_formatted():
 
 
 def _project_key(db):
-    rows = run("evaluations_list", {"departments": ["富民县财政局"]}, db)
+    rows = run_query("evaluations_list", {"departments": ["富民县财政局"]}, db)
     return rows["project_key"][0]
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_runs_unfiltered_on_the_reference_warehouse(path, seed_warehouse):
     params = {"project_key": _project_key(seed_warehouse)} if path.stem == "project_history" else {}
-    frame = run(path.stem, params, seed_warehouse)
+    frame = run_query(path.stem, params, seed_warehouse)
     if not path.stem.startswith(("inflation_", "flags_")):
         assert frame.height >= 1, "every metrics query has something to show on the five reference reports"
 
@@ -80,14 +80,14 @@ def test_every_filter_narrows_to_the_one_report_it_names(path, seed_warehouse):
     """All six filters set to what only 富民县财政局's 2024 report satisfies: its rows alone remain."""
     params = {"departments": ["富民县财政局"], "year_from": 2024, "year_to": 2024, "region": "富民县",
               "grade": "优", "kind": "project_self"}
-    frame = run(path.stem, params, seed_warehouse)
+    frame = run_query(path.stem, params, seed_warehouse)
     assert frame.height >= 1
     if "department_canonical" in frame.columns:
         assert set(frame["department_canonical"]) == {"富民县财政局"}
     if "year" in frame.columns:
         assert set(frame["year"]) == {2024}
     other = {"departments": ["富民县财政局"], "year_from": 2025}
-    emptied = run(path.stem, other, seed_warehouse)
+    emptied = run_query(path.stem, other, seed_warehouse)
     if path.stem == "headline_figures":
         assert emptied["n_evaluations"][0] == 0
     else:

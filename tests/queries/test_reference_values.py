@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.queries.runner import run
+from dashboard.warehouse import run_query
 
 FUMIN_FINANCE = {"departments": ["富民县财政局"]}
 
 
 def test_fumin_finance_bureau_2024_execution(seed_warehouse):
-    frame = run("execution_by_department_year", FUMIN_FINANCE, seed_warehouse)
+    frame = run_query("execution_by_department_year", FUMIN_FINANCE, seed_warehouse)
     assert frame.rows(named=True) == [{
         "department_canonical": "富民县财政局", "year": 2024, "n_projects": 1,
         "budget_wan": 50.0, "spent_wan": 47.76, "execution_rate_weighted": 95.52, "execution_rate_median": 95.52,
@@ -20,7 +20,7 @@ def test_fumin_finance_bureau_2024_execution(seed_warehouse):
 
 
 def test_points_lost_on_quantity_and_satisfaction(seed_warehouse):
-    frame = run("points_lost_by_indicator", {}, seed_warehouse)
+    frame = run_query("points_lost_by_indicator", {}, seed_warehouse)
     by_name = {(r["level1"], r["level3"]): r for r in frame.rows(named=True)}
     quantity = by_name[("产出", "完成数量")]
     assert quantity["points_lost_total"] == 2
@@ -34,7 +34,7 @@ def test_points_lost_on_quantity_and_satisfaction(seed_warehouse):
 
 
 def test_headline_figures(seed_warehouse):
-    row = run("headline_figures", {}, seed_warehouse).row(0, named=True)
+    row = run_query("headline_figures", {}, seed_warehouse).row(0, named=True)
     assert row["n_evaluations"] == 5
     assert row["budget_wan"] == pytest.approx(10 + 50 + 32 + 21.76 + 921.47)
     assert row["spent_wan"] == pytest.approx(8.62 + 47.76 + 31.48 + 12.84 + 919.94)
@@ -46,37 +46,37 @@ def test_headline_figures(seed_warehouse):
 
 
 def test_lowest_executor_is_haikou_2019(seed_warehouse):
-    first = run("lowest_executors", {"limit_rows": 2}, seed_warehouse).rows(named=True)
+    first = run_query("lowest_executors", {"limit_rows": 2}, seed_warehouse).rows(named=True)
     assert len(first) == 2
     assert (first[0]["year"], first[0]["execution_rate"], first[0]["unspent_wan"]) == (2019, 59.01, 8.92)
     assert first[1]["execution_rate"] == 86.2
 
 
 def test_score_histogram_and_bunching(seed_warehouse):
-    bins = run("score_distribution", {}, seed_warehouse)
+    bins = run_query("score_distribution", {}, seed_warehouse)
     assert dict(zip(bins["bin_start"], bins["n_reports"])) == {85.0: 1, 90.0: 1, 95.0: 2, 100.0: 1}
-    bunching = run("threshold_bunching", {}, seed_warehouse).filter(year=2019, threshold=90).row(0, named=True)
+    bunching = run_query("threshold_bunching", {}, seed_warehouse).filter(year=2019, threshold=90).row(0, named=True)
     assert (bunching["n_just_below"], bunching["n_at_or_above"], bunching["ratio_above_to_below"]) == (1, 0, 0.0)
 
 
 def test_grade_mix_and_bands(seed_warehouse):
-    mix = run("grade_mix_by_department_year", {}, seed_warehouse)
+    mix = run_query("grade_mix_by_department_year", {}, seed_warehouse)
     totals = mix.group_by("grade").agg(pl.col("n_reports").sum())
     assert dict(totals.iter_rows()) == {"优": 4, "良": 1}
-    bands = run("execution_rate_bands", {"year_from": 2019, "year_to": 2019}, seed_warehouse)
+    bands = run_query("execution_rate_bands", {"year_from": 2019, "year_to": 2019}, seed_warehouse)
     assert bands.select("band", "n_reports").rows() == [("50–60%", 1)]
 
 
 def test_project_history_of_the_finance_bureau_project(seed_warehouse):
-    key = run("evaluations_list", FUMIN_FINANCE, seed_warehouse)["project_key"][0]
-    history = run("project_history", {"project_key": key}, seed_warehouse).row(0, named=True)
+    key = run_query("evaluations_list", FUMIN_FINANCE, seed_warehouse)["project_key"][0]
+    history = run_query("project_history", {"project_key": key}, seed_warehouse).row(0, named=True)
     assert history["year"] == 2024
     assert history["n_indicators"] == 21
     assert history["points_lost"] == pytest.approx(1 + 2 + 1 + 0.6)
 
 
 def test_deduction_reasons_hold_deductions_and_problems(seed_warehouse):
-    reasons = run("deduction_reasons", {}, seed_warehouse)
+    reasons = run_query("deduction_reasons", {}, seed_warehouse)
     deductions = reasons.filter(source="deduction")
     assert deductions.height == 8  # 4 reasoned deductions in 001 and 4 in 002; 003 gives no reasons
     assert "项目实施的实际产出数小于计划数" in deductions["reason_text"].to_list()
@@ -85,7 +85,7 @@ def test_deduction_reasons_hold_deductions_and_problems(seed_warehouse):
 
 
 def test_filter_options_list_what_is_present(seed_warehouse):
-    options = run("filter_options", {}, seed_warehouse).row(0, named=True)
+    options = run_query("filter_options", {}, seed_warehouse).row(0, named=True)
     assert options["years"] == [2019, 2023, 2024, 2025]
     assert options["regions"] == ["富民县", "海口市"]
     assert {"富民县财政局", "富民县政务服务管理局"} <= set(options["departments"])
