@@ -289,59 +289,16 @@ def write_forms(forms: list[dict], shape: str, path: str | Path) -> Path:
 
 
 def _write_docx(forms: list[dict], path: Path) -> None:
-    import datetime as dt
+    # The shared writers make real Word tables with merged cells and stable bytes.
+    from dashboard.corpus.writers import write_docx
 
-    import docx
-
-    document = docx.Document()
-    document.core_properties.created = dt.datetime(2024, 1, 1)
-    document.core_properties.modified = dt.datetime(2024, 1, 1)
-    document.core_properties.last_modified_by = "forms"
-    document.core_properties.author = "forms"
-    for v in forms:
-        title, rows = render_form(v)
-        if v.get("title_prefix"):
-            document.add_paragraph(v["title_prefix"])
-        document.add_paragraph(title)
-        width = max(len(r) for r in rows)
-        table = document.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
-        for i, row in enumerate(rows):
-            for j, text in enumerate(row):
-                if text:
-                    table.cell(i, j).text = text
-        document.add_paragraph("")
-    document.save(str(path))
+    write_docx(forms_document(forms, source=str(path)), path)
 
 
 def _write_pdf(forms: list[dict], path: Path) -> None:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, TableStyle
-    from reportlab.platypus import Paragraph as RLParagraph
-    from reportlab.platypus import Table as RLTable
+    from dashboard.corpus.writers import write_pdf
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    cell_style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9)
-    title_style = ParagraphStyle("title", fontName="STSong-Light", fontSize=12, leading=16)
-    story = []
-    for k, v in enumerate(forms):
-        title, rows = render_form(v)
-        if k:
-            story.append(PageBreak())
-        story.append(RLParagraph(title, title_style))
-        width = max(len(r) for r in rows)
-        data = [[RLParagraph(c, cell_style) if c else "" for c in r] for r in rows]
-        table = RLTable(data, colWidths=[(landscape(A4)[0] - 60) / width] * width)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")]))
-        story.append(table)
-    pdf = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=30, rightMargin=30,
-                            topMargin=30, bottomMargin=30, invariant=1)
-    pdf.build(story)
+    write_pdf(forms_document(forms, source=str(path)), path)
 
 
 def _write_xlsx(forms: list[dict], path: Path, one_sheet: bool) -> None:
