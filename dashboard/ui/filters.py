@@ -1,0 +1,321 @@
+"""The shared sidebar filters: the Filters value, its URL form (st.query_params) and the widgets.
+
+Filters reach pages through session state (`current()`); the URL mirrors them so a filtered view can
+be shared and survives a reload. URL values are checked against what the warehouse holds: anything
+unknown, malformed or oversized is ignored with a visible notice and never reaches a query.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+GRADES = ("优", "良", "中", "差")
+KIND_LABELS = {
+    "project_self": "项目支出自评",
+    "department_self": "部门整体支出自评",
+    "external": "财政重点评价/第三方评价",
+}
+# URL parameter of each filter.
+URL_DEPARTMENTS = "dept"
+URL_YEAR_FROM = "year_from"
+URL_YEAR_TO = "year_to"
+URL_REGION = "region"
+URL_GRADE = "grade"
+URL_KIND = "kind"
+URL_KEYS = (URL_DEPARTMENTS, URL_YEAR_FROM, URL_YEAR_TO, URL_REGION, URL_GRADE, URL_KIND)
+# Widget keys (tests find the widgets by these).
+KEY_DEPARTMENTS = "filter_departments"
+KEY_YEAR_FROM = "filter_year_from"
+KEY_YEAR_TO = "filter_year_to"
+KEY_REGION = "filter_region"
+KEY_GRADE = "filter_grade"
+KEY_KIND = "filter_kind"
+KEY_RESET = "filter_reset"
+STATE_FILTERS = "filters"
+STATE_NOTICES = "filter_notices"
+STATE_INITIALISED = "filters_initialised"
+# No real unit name or year is this long; longer URL values are refused before any lookup.
+MAX_URL_VALUE_CHARS = 200
+MAX_URL_DEPARTMENTS = 200
+_YEAR = re.compile(r"^\d{4}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ALL_LABEL = "全部"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters; empty departments and None mean 'all'."""
+
+    departments: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    region: str | None = None
+    grade: str | None = None
+    kind: str | None = None
+
+    def params(self) -> dict:
+        """The shared query parameters ($departments ... $kind), bound by every read query."""
+        return {
+            "departments": list(self.departments) or None,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "region": self.region,
+            "grade": self.grade,
+            "kind": self.kind,
+        }
+
+    def key(self) -> tuple:
+        """A hashable, picklable form for cache keys."""
+        return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kind)
+
+    @classmethod
+    def from_key(cls, key: tuple) -> Filters:
+        departments, year_from, year_to, region, grade, kind = key
+        return cls(tuple(departments), year_from, year_to, region, grade, kind)
+
+    def is_all(self) -> bool:
+        return self == Filters()
+
+    def url_params(self) -> dict[str, str | list[str]]:
+        """The URL form: only the filters that are set."""
+        out: dict[str, str | list[str]] = {}
+        if self.departments:
+            out[URL_DEPARTMENTS] = list(self.departments)
+        if self.year_from is not None:
+            out[URL_YEAR_FROM] = str(self.year_from)
+        if self.year_to is not None:
+            out[URL_YEAR_TO] = str(self.year_to)
+        if self.region is not None:
+            out[URL_REGION] = self.region
+        if self.grade is not None:
+            out[URL_GRADE] = self.grade
+        if self.kind is not None:
+            out[URL_KIND] = self.kind
+        return out
+
+    def describe(self) -> str:
+        """The scope in words, for captions (plain text: show with st.text or escaped)."""
+        parts = []
+        if self.departments:
+            shown = "、".join(self.departments[:3]) + (f" 等{len(self.departments)}个单位" if len(self.departments) > 3 else "")
+            parts.append(shown)
+        if self.year_from is not None or self.year_to is not None:
+            if self.year_from == self.year_to:
+                parts.append(f"{self.year_from}年度")
+            else:
+                parts.append(f"{self.year_from or '最早'}—{self.year_to or '最近'}年度")
+        if self.region:
+            parts.append(self.region)
+        if self.grade:
+            parts.append(f"等级{self.grade}")
+        if self.kind:
+            parts.append(KIND_LABELS.get(self.kind, self.kind))
+        return "，".join(parts) if parts else "全部报告"
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the filters can take, as present in the warehouse."""
+
+    departments: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    regions: tuple[str, ...] = ()
+    grades: tuple[str, ...] = GRADES
+    kinds: tuple[str, ...] = tuple(KIND_LABELS)
+
+
+@dataclass
+class ParsedUrl:
+    filters: Filters
+    notices: list[str] = field(default_factory=list)
+
+
+def _usable(name: str, values: Sequence[str], notices: list[str]) -> list[str]:
+    """Values short and free of control characters (NUL included); the rest noticed and dropped."""
+    kept = []
+    refused = 0
+    for value in values:
+        if not isinstance(value, str) or len(value) > MAX_URL_VALUE_CHARS or _CONTROL.search(value):
+            refused += 1
+        else:
+            kept.append(value.strip())
+    if refused:
+        notices.append(f"网址参数「{name}」有 {refused} 个值过长或含有不可见字符，已忽略。")
+    return kept
+
+
+def _single(name: str, values: Sequence[str], notices: list[str]) -> str | None:
+    kept = _usable(name, values, notices)
+    if len(kept) > 1:
+        notices.append(f"网址参数「{name}」出现了 {len(kept)} 次，只使用第一个。")
+    return kept[0] if kept else None
+
+
+def _year(name: str, values: Sequence[str], years: tuple[int, ...], notices: list[str]) -> int | None:
+    value = _single(name, values, notices)
+    if value is None or value == "":
+        return None
+    if not _YEAR.match(value):
+        notices.append(f"网址参数「{name}」不是四位数的年度，已忽略。")
+        return None
+    year = int(value)
+    if year not in years:
+        notices.append(f"网址参数「{name}」指定的 {year} 年度在仓库中没有报告，已忽略。")
+        return None
+    return year
+
+
+def parse_url(raw: Mapping[str, Sequence[str]], options: FilterOptions) -> ParsedUrl:
+    """Filters from URL parameters (each key to all its values), with a notice for each value ignored."""
+    notices: list[str] = []
+    departments: list[str] = []
+    names = _usable(URL_DEPARTMENTS, list(raw.get(URL_DEPARTMENTS, ()))[:MAX_URL_DEPARTMENTS + 1], notices)
+    if len(raw.get(URL_DEPARTMENTS, ())) > MAX_URL_DEPARTMENTS:
+        notices.append(f"网址参数「{URL_DEPARTMENTS}」的单位过多，只使用前 {MAX_URL_DEPARTMENTS} 个。")
+        names = names[:MAX_URL_DEPARTMENTS]
+    known = set(options.departments)
+    unknown = 0
+    for name in names:
+        if name in known:
+            if name not in departments:
+                departments.append(name)
+        elif name:
+            unknown += 1
+    if unknown:
+        notices.append(f"网址参数「{URL_DEPARTMENTS}」中有 {unknown} 个单位在仓库中不存在，已忽略。")
+
+    year_from = _year(URL_YEAR_FROM, raw.get(URL_YEAR_FROM, ()), options.years, notices)
+    year_to = _year(URL_YEAR_TO, raw.get(URL_YEAR_TO, ()), options.years, notices)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        notices.append("网址参数中的起始年度晚于截止年度，已忽略截止年度。")
+        year_to = None
+
+    def choice(name: str, allowed: tuple[str, ...], what: str) -> str | None:
+        value = _single(name, raw.get(name, ()), notices)
+        if value is None or value == "":
+            return None
+        if value not in allowed:
+            notices.append(f"网址参数「{name}」不是已知的{what}，已忽略。")
+            return None
+        return value
+
+    region = choice(URL_REGION, options.regions, "地区")
+    grade = choice(URL_GRADE, GRADES, "等级（优、良、中、差）")
+    kind = choice(URL_KIND, tuple(KIND_LABELS), "评价类型")
+    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kind), notices)
+
+
+# ---------------------------------------------------------------------------------------------
+# Streamlit side
+
+
+def _query_params_dict() -> dict[str, list[str]]:
+    import streamlit as st
+
+    return {key: st.query_params.get_all(key) for key in URL_KEYS if key in st.query_params}
+
+
+def _sanitise_state(options: FilterOptions) -> None:
+    """Drop widget values the warehouse no longer offers (e.g. after a load replaced it)."""
+    import streamlit as st
+
+    state = st.session_state
+    state[KEY_DEPARTMENTS] = [d for d in state.get(KEY_DEPARTMENTS, []) if d in options.departments]
+    for key, allowed in ((KEY_YEAR_FROM, options.years), (KEY_YEAR_TO, options.years),
+                         (KEY_REGION, options.regions), (KEY_GRADE, GRADES), (KEY_KIND, tuple(KIND_LABELS))):
+        if state.get(key) not in allowed:
+            state[key] = None
+
+
+def _set_state(filters: Filters) -> None:
+    import streamlit as st
+
+    st.session_state[KEY_DEPARTMENTS] = list(filters.departments)
+    st.session_state[KEY_YEAR_FROM] = filters.year_from
+    st.session_state[KEY_YEAR_TO] = filters.year_to
+    st.session_state[KEY_REGION] = filters.region
+    st.session_state[KEY_GRADE] = filters.grade
+    st.session_state[KEY_KIND] = filters.kind
+
+
+def _on_change() -> None:
+    import streamlit as st
+
+    st.session_state[STATE_NOTICES] = []
+
+
+def _on_reset() -> None:
+    _set_state(Filters())
+    _on_change()
+
+
+def _write_url(filters: Filters) -> None:
+    """Mirror the filters into the URL, leaving other parameters (evaluation, project) alone."""
+    import streamlit as st
+
+    wanted = filters.url_params()
+    for key in URL_KEYS:
+        if key in wanted:
+            value = wanted[key]
+            current = st.query_params.get_all(key)
+            if current != (value if isinstance(value, list) else [value]):
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def sidebar(options: FilterOptions) -> Filters:
+    """Render the shared filters in the sidebar; returns them and keeps them in session state and the URL."""
+    import streamlit as st
+
+    state = st.session_state
+    if not state.get(STATE_INITIALISED):
+        parsed = parse_url(_query_params_dict(), options)
+        _set_state(parsed.filters)
+        state[STATE_NOTICES] = parsed.notices
+        state[STATE_INITIALISED] = True
+    _sanitise_state(options)
+
+    def year_label(year: int | None) -> str:
+        return ALL_LABEL if year is None else f"{year}年"
+
+    def plain(value: str | None) -> str:
+        return ALL_LABEL if value is None else value
+
+    with st.sidebar:
+        st.header("筛选")
+        st.multiselect("单位", options.departments, key=KEY_DEPARTMENTS, placeholder="全部单位",
+                       on_change=_on_change)
+        left, right = st.columns(2)
+        with left:
+            st.selectbox("起始年度", (None, *options.years), key=KEY_YEAR_FROM, format_func=year_label,
+                         on_change=_on_change)
+        with right:
+            st.selectbox("截止年度", (None, *options.years), key=KEY_YEAR_TO, format_func=year_label,
+                         on_change=_on_change)
+        st.selectbox("地区", (None, *options.regions), key=KEY_REGION, format_func=plain, on_change=_on_change)
+        st.selectbox("自评等级", (None, *GRADES), key=KEY_GRADE, format_func=plain, on_change=_on_change)
+        st.selectbox("评价类型", (None, *KIND_LABELS), key=KEY_KIND,
+                     format_func=lambda k: ALL_LABEL if k is None else KIND_LABELS[k], on_change=_on_change)
+        st.button("清除筛选", key=KEY_RESET, on_click=_on_reset)
+        year_from, year_to = state[KEY_YEAR_FROM], state[KEY_YEAR_TO]
+        if year_from is not None and year_to is not None and year_from > year_to:
+            st.warning("起始年度晚于截止年度，已按两者互换处理。")
+            year_from, year_to = year_to, year_from
+        for notice in state.get(STATE_NOTICES, []):
+            st.warning(notice)  # fixed texts: no URL value is echoed
+
+    filters = Filters(tuple(state[KEY_DEPARTMENTS]), year_from, year_to, state[KEY_REGION],
+                      state[KEY_GRADE], state[KEY_KIND])
+    state[STATE_FILTERS] = filters
+    _write_url(filters)
+    return filters
+
+
+def current() -> Filters:
+    """The filters the sidebar set on this run (all reports when none)."""
+    import streamlit as st
+
+    value = st.session_state.get(STATE_FILTERS)
+    return value if isinstance(value, Filters) else Filters()

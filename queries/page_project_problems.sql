@@ -1,0 +1,26 @@
+-- page_project_problems: the problems reports state (存在的问题), in report order, for one evaluation
+-- or the filtered set.
+-- Grain: one row per evaluation and stated problem.
+-- Parameters (shared filters, each null for all, then):
+--   $departments    list of canonical department names (department_canonical), or null for all
+--   $year_from      first fiscal year included, or null
+--   $year_to        last fiscal year included, or null
+--   $region         county or city (county), or null
+--   $grade          优 | 良 | 中 | 差, or null
+--   $kind           project_self | department_self | external, or null
+--   $evaluation_id  one report's evaluation_id, or null for all
+select
+    evaluation_id,
+    problem_index,
+    department_canonical,
+    year,
+    problem_text
+from problem_facts
+where ($departments is null or list_contains($departments, department_canonical))
+  and ($year_from is null or year >= $year_from)
+  and ($year_to is null or year <= $year_to)
+  and ($region is null or county = $region)
+  and ($grade is null or grade = $grade)
+  and ($kind is null or kind = $kind)
+  and ($evaluation_id is null or evaluation_id = $evaluation_id)
+order by evaluation_id, problem_index

@@ -1,0 +1,33 @@
+-- page_score_summary_by_department: claimed self-scores of each department over the filtered years: count, mean, quartiles and
+-- extremes, for box plots on the 评分分布 page.
+-- Grain: one row per department_canonical.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+with facts as (
+    select *
+    from evaluation_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+)
+select
+    department_canonical,
+    count(*) as n_scored,
+    round(avg(self_score), 2) as self_score_mean,
+    quantile_cont(self_score, 0.25) as self_score_p25,
+    median(self_score) as self_score_median,
+    quantile_cont(self_score, 0.75) as self_score_p75,
+    min(self_score) as self_score_min,
+    max(self_score) as self_score_max
+from facts
+where self_score is not null
+group by department_canonical
+order by department_canonical nulls last
