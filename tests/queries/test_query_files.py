@@ -13,7 +13,7 @@ from dashboard.warehouse import run_query
 QUERY_FILES = sorted(warehouse.QUERIES_DIR.glob("*.sql"))
 SHARED_FILTERS = {"departments", "year_from", "year_to", "region", "grade", "kind"}
 # Queries that are not about a filtered set of reports.
-UNFILTERED = {"filter_options", "project_history"}
+UNFILTERED = {"filter_options", "project_history", "page_admin_reports"}
 
 
 def _header(sql: str) -> str:
