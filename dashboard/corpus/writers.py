@@ -51,8 +51,9 @@ def _padded_rows(table: Table) -> list[list[str]]:
 def merge_regions(rows: list[list[str]]) -> list[Region]:
     """Where a real form would merge cells: only empty cells join the filled cell before them.
 
-    Vertically in the first columns (a level-1 name over the rows it groups), horizontally for a
-    header row or a row with a single filled cell (a title spanning the table).
+    Vertically in the first columns (a level-1 name over the rows it groups, until a row starts
+    a new group to its left), horizontally for a header row or a row with a single filled cell
+    (a title spanning the table).
     """
     if not rows:
         return []
@@ -70,7 +71,8 @@ def merge_regions(rows: list[list[str]]) -> list[Region]:
                 if rows[r][c].strip() and not claimed[r][c]:
                     last = r
                     while (last + 1 < height and not rows[last + 1][c].strip()
-                           and not row_is_empty(last + 1) and not claimed[last + 1][c]):
+                           and not row_is_empty(last + 1) and not claimed[last + 1][c]
+                           and not any(rows[last + 1][k].strip() for k in range(c))):
                         last += 1
                     if last > r:
                         regions.append((r, c, last, c))

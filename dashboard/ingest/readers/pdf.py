@@ -22,6 +22,8 @@ Y_TOLERANCE = 3
 WRAP_SLACK_CHARS = 2.2
 # Room a cell keeps between its text and its right border, in points.
 CELL_PADDING_PT = 5.0
+# How much narrower than the left margin the right one may be on a page of prose, in points.
+RIGHT_MARGIN_TOLERANCE_PT = 36.0
 # The share of the page height at the top and bottom where headers and page numbers live.
 MARGIN_SHARE = 0.07
 _PAGE_NUMBER = re.compile(
@@ -68,30 +70,42 @@ def read_pdf(path: str | Path) -> Document:
             raise ReadError(f"PDF 页数过多（{page_count} 页，上限 {max_pages} 页）")
         doc = Document(source=str(path), format="pdf")
         blank_pages: list[int] = []
-        placed: list[_Placed] = []
+        undecodable_pages: list[int] = []
+        pages: list[list[_Placed]] = []
         try:
             for number, page in enumerate(pdf.pages, start=1):
                 deadline.check(f"已读 {number - 1}/{page_count} 页")
-                items = _page_items(page)
-                if not items:
+                if _undecodable(page):
+                    undecodable_pages.append(number)
+                elif items := _page_items(page):
+                    pages.append(items)
+                else:
                     blank_pages.append(number)
-                    continue
-                first, previous = items[0], placed[-1] if placed else None
-                if (previous is not None and isinstance(first.block, Table) and isinstance(previous.block, Table)
-                        and first.block.width == previous.block.width):
-                    _continue_table(previous.block, first.block)
-                    items = items[1:]
-                placed.extend(items)
+                page.close()  # drop the page's parsed objects: memory stays flat on long files
         except ReadError:
             raise
         except Exception as exc:
             raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{type(exc).__name__}）") from exc
+    placed = _merge_continued_tables(_without_running_heads(pages))
     doc.blocks = _join_wrapped_lines(placed)
+    if undecodable_pages and not doc.blocks:
+        raise ReadError(
+            "PDF 的文字无法解码：字体缺少 Unicode 映射（常见于加密或特殊字体的 PDF），请提供 Word 版本或重新导出的 PDF"
+        )
+    if undecodable_pages:
+        doc.warnings.append(f"第 {_page_list(undecodable_pages)} 页的文字无法解码（字体缺少 Unicode 映射），已跳过")
     if not doc.blocks:
         raise ReadError("扫描件：PDF 没有文字层（可能是扫描或图片生成的文件），无法读取文字，请提供带文字的 PDF 或 Word 版本")
     if blank_pages:
         doc.warnings.append(f"第 {_page_list(blank_pages)} 页没有文字层（可能是扫描页或空白页），已跳过")
     return doc
+
+
+def _undecodable(page) -> bool:
+    """Most characters come out as "(cid:N)": the font has no map back to Unicode."""
+    chars = page.chars
+    unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    return unmapped > 0 and unmapped * 2 >= len(chars)
 
 
 def _check_envelope(path: Path) -> None:
@@ -150,6 +164,7 @@ class _Placed:
     block: Block
     line: _Line | None = None
     page_width: float = 0.0
+    in_margin: bool = False  # in the band where running headers, footers and page numbers sit
 
 
 def _page_items(page) -> list[_Placed]:
@@ -163,19 +178,47 @@ def _page_items(page) -> list[_Placed]:
             continue  # a framed box of text, not a table: its lines are read as paragraphs
         tables.append((table.bbox, rows))
     boxes = [bbox for bbox, _ in tables]
-    chars = [c for c in page.chars if not any(_inside(c, box) for box in boxes)]
+    chars = [c for c in _mapped_chars(page) if not any(_inside(c, box) for box in boxes)]
     positioned: list[tuple[float, _Placed]] = []
     top_margin = page.height * MARGIN_SHARE
     bottom_margin = page.height * (1 - MARGIN_SHARE)
     for line in _lines(chars):
         in_margin = line.top < top_margin or line.top > bottom_margin
-        if in_margin and _PAGE_NUMBER.match(line.text):
-            continue
-        positioned.append((line.top, _Placed(Paragraph(line.text), line, float(page.width))))
+        positioned.append((line.top, _Placed(Paragraph(line.text), line, float(page.width), in_margin)))
     for bbox, rows in tables:
         positioned.append((bbox[1], _Placed(Table(rows=rows, origin=f"第 {page.page_number} 页"))))
     positioned.sort(key=lambda item: item[0])
     return [item for _, item in positioned]
+
+
+def _without_running_heads(pages: list[list[_Placed]]) -> list[list[_Placed]]:
+    """Drop page numbers, and headers or footers repeated on several pages (digits aside)."""
+    def key(item: _Placed) -> str:
+        return re.sub(r"[\d\s]", "", item.block.text)
+
+    seen_on: dict[str, set[int]] = {}
+    for index, items in enumerate(pages):
+        for item in items:
+            if item.in_margin:
+                seen_on.setdefault(key(item), set()).add(index)
+    return [
+        [item for item in items
+         if not (item.in_margin and (_PAGE_NUMBER.match(item.block.text) or len(seen_on[key(item)]) >= 2))]
+        for items in pages
+    ]
+
+
+def _merge_continued_tables(pages: list[list[_Placed]]) -> list[_Placed]:
+    """A table at the top of a page with the columns of the table ending the page before is its rest."""
+    placed: list[_Placed] = []
+    for items in pages:
+        if items and placed:
+            first, previous = items[0].block, placed[-1].block
+            if isinstance(first, Table) and isinstance(previous, Table) and first.width == previous.width:
+                _continue_table(previous, first)
+                items = items[1:]
+        placed.extend(items)
+    return placed
 
 
 def _join_wrapped_lines(placed: list[_Placed]) -> list[Block]:
@@ -189,12 +232,18 @@ def _join_wrapped_lines(placed: list[_Placed]) -> list[Block]:
         if item.line is not None:
             left, right = margins.get(item.page_width, (item.line.x0, item.line.x1))
             margins[item.page_width] = (min(left, item.line.x0), max(right, item.line.x1))
+    # Text pages have (nearly) even side margins: when no line reaches the right margin the left
+    # one mirrors, the lines are all short and none of them is a wrapped one.
+    filled = {
+        width: (left, right) for width, (left, right) in margins.items()
+        if right >= width - left - RIGHT_MARGIN_TOLERANCE_PT
+    }
     blocks: list[Block] = []
     previous: _Placed | None = None
     for item in placed:
         line = item.line
         if (line is not None and previous is not None and previous.line is not None
-                and _wraps_into(previous.line, line, *margins[item.page_width])):
+                and item.page_width in filled and _wraps_into(previous.line, line, *filled[item.page_width])):
             blocks[-1] = Paragraph(blocks[-1].text + _joiner(previous.line.text, line.text) + line.text)
         else:
             blocks.append(item.block)
@@ -207,7 +256,6 @@ def _wraps_into(before: _Line, after: _Line, left: float, right: float) -> bool:
     return (
         slack < max(WRAP_SLACK_CHARS * before.size, after.lead_width + 0.5 * before.size)
         and after.x0 < left + 0.5 * after.size
-        and (right - left) > 12 * before.size  # a narrow column of short lines is no body text
         and not _ITEM_START.match(after.text)
     )
 
@@ -215,6 +263,10 @@ def _wraps_into(before: _Line, after: _Line, left: float, right: float) -> bool:
 def _joiner(before: str, after: str) -> str:
     """Latin words wrap at a space, which the layout drops; Chinese text wraps anywhere."""
     return " " if _LATIN.match(before[-1]) and _LATIN.match(after[0]) else ""
+
+
+def _mapped_chars(page) -> list[dict]:
+    return [c for c in page.chars if not c["text"].startswith("(cid:")]
 
 
 def _inside(char: dict, bbox) -> bool:
@@ -267,7 +319,7 @@ def _lines(chars: list[dict]) -> list[_Line]:
 
 def _table_rows(page, table) -> list[list[str]]:
     rows: list[list[str]] = []
-    chars = page.chars
+    chars = _mapped_chars(page)
     for row in table.rows:
         row_chars = [c for c in chars if _inside(c, row.bbox)]
         cells: list[str] = []

@@ -1,0 +1,158 @@
+"""The Word reader on real .docx files: order of paragraphs and tables, merged cells, nesting."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from dashboard.corpus.writers import write_docx
+from dashboard.ingest.document import Document, Paragraph, Table
+from dashboard.ingest.readers import read_document
+from dashboard.ingest.readers.docx import read_docx
+from dashboard.ingest.readers.limits import MAX_TABLE_DEPTH
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+def _padded(table: Table) -> list[list[str]]:
+    return [row + [""] * (table.width - len(row)) for row in table.rows]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_docx_reads_back_the_text_readers_document(seed: Path):
+    expected = read_document(seed)
+    doc = read_docx(FIXTURES / "seeds_docx" / f"{seed.stem}.docx")
+    assert doc.format == "docx"
+    assert doc.paragraphs == expected.paragraphs
+    assert [t.rows for t in doc.tables] == [_padded(t) for t in expected.tables]
+    # Blocks keep the file's order: each table sits between the same paragraphs as in the text.
+    kinds = ["T" if isinstance(b, Table) else "P" for b in doc.blocks]
+    assert kinds == ["T" if isinstance(b, Table) else "P" for b in expected.blocks]
+
+
+def test_seed_docx_tables_are_real_word_tables_with_merged_cells():
+    word = docx.Document(str(FIXTURES / "seeds_docx" / "001_14069cec515ef4d6.docx"))
+    assert len(word.tables) == 1
+    xml = word.tables[0]._tbl.xml
+    assert "w:vMerge" in xml  # 一级指标 cells span their rows, as on a real form
+    assert word.tables[0].style.name == "Table Grid"
+
+
+def test_paragraphs_and_tables_interleave_in_document_order(tmp_path: Path):
+    word = docx.Document()
+    word.add_paragraph("一、项目基本情况")
+    table = word.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目名称", "信息化建设"
+    table.cell(1, 0).text, table.cell(1, 1).text = "预算", "50万元"
+    word.add_paragraph("二、绩效目标")
+    word.add_table(rows=1, cols=1).cell(0, 0).text = "总体目标"
+    word.add_paragraph("三、结论")
+    path = tmp_path / "order.docx"
+    word.save(path)
+
+    doc = read_docx(path)
+    assert [b.text if isinstance(b, Paragraph) else b.rows for b in doc.blocks] == [
+        "一、项目基本情况",
+        [["项目名称", "信息化建设"], ["预算", "50万元"]],
+        "二、绩效目标",
+        [["总体目标"]],
+        "三、结论",
+    ]
+
+
+def test_merged_cells_keep_text_in_the_first_cell_only(tmp_path: Path):
+    word = docx.Document()
+    table = word.add_table(rows=4, cols=4)
+    for r in range(4):
+        for c in range(4):
+            table.cell(r, c).text = f"r{r}c{c}"
+    table.cell(0, 0).merge(table.cell(0, 2))  # horizontal: three grid columns
+    table.cell(1, 0).merge(table.cell(3, 0))  # vertical: three rows
+    table.cell(0, 0).text = "绩效指标"
+    table.cell(1, 0).text = "产出指标"
+    path = tmp_path / "merged.docx"
+    word.save(path)
+
+    rows = read_docx(path).tables[0].rows
+    assert rows[0] == ["绩效指标", "", "", "r0c3"]
+    assert [row[0] for row in rows] == ["绩效指标", "产出指标", "", ""]
+    assert rows[2][1:] == ["r2c1", "r2c2", "r2c3"]
+    assert all(len(row) == 4 for row in rows)
+
+
+def test_cell_paragraphs_and_line_breaks_become_lines(tmp_path: Path):
+    word = docx.Document()
+    cell = word.add_table(rows=1, cols=2).cell(0, 0)
+    cell.text = "①程序是否规范；"
+    cell.add_paragraph("②材料是否齐全。")
+    word.add_paragraph("第一行\n第二行\t制表")
+    path = tmp_path / "lines.docx"
+    word.save(path)
+
+    doc = read_docx(path)
+    assert doc.tables[0].rows == [["①程序是否规范；\n②材料是否齐全。", ""]]
+    assert doc.paragraphs == ["第一行\n第二行\t制表"]
+
+
+def _nest(cell, depth: int) -> None:
+    inner = cell.add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = f"第{depth}层"
+    if depth < MAX_TABLE_DEPTH + 2:
+        _nest(inner.cell(0, 0), depth + 1)
+
+
+def test_nested_tables_are_read_up_to_the_depth_limit(tmp_path: Path):
+    word = docx.Document()
+    word.add_paragraph("嵌套表格")
+    outer = word.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "外层"
+    _nest(outer.cell(0, 1), 2)
+    path = tmp_path / "nested.docx"
+    word.save(path)
+
+    doc = read_docx(path)
+    assert len(doc.tables) == MAX_TABLE_DEPTH
+    assert doc.tables[0].rows[0][0] == "外层"
+    assert doc.tables[1].rows == [["第2层"]]
+    assert doc.tables[-1].rows[0][0] == f"第{MAX_TABLE_DEPTH}层"
+    assert any("嵌套" in w and str(MAX_TABLE_DEPTH) in w for w in doc.warnings)
+
+
+def test_tracked_deletions_are_not_text_and_insertions_are(tmp_path: Path):
+    word = docx.Document()
+    word.add_paragraph("占位")
+    path = tmp_path / "tracked.docx"
+    word.save(path)
+    # Rewrite the paragraph as Word writes a tracked change.
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph = (
+        f'<w:p {ns}><w:r><w:t>实际支出</w:t></w:r>'
+        '<w:del w:id="1" w:author="a"><w:r><w:delText>40</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="a"><w:r><w:t>47.76</w:t></w:r></w:ins>'
+        '<w:r><w:t>万元</w:t></w:r></w:p>'
+    )
+    from docx.oxml import parse_xml
+
+    reopened = docx.Document(str(path))
+    old = reopened.paragraphs[0]._p
+    old.addnext(parse_xml(paragraph))
+    old.getparent().remove(old)
+    reopened.save(path)
+    assert read_docx(path).paragraphs == ["实际支出47.76万元"]
+
+
+def test_writer_round_trip_keeps_every_cell(tmp_path: Path):
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        ["产出指标(50分)", "数量指标", "维护次数", "20", "20"],
+        ["", "", "覆盖率", "10", "8"],
+        ["", "质量指标", "故障率", "20", "19"],
+        ["合计", "", "", "100", "95"],
+    ]
+    source = Document(source="form", format="txt", blocks=[Paragraph("自评表"), Table(rows=rows), Paragraph("")])
+    path = write_docx(source, tmp_path / "form.docx")
+    doc = read_docx(path)
+    assert doc.tables[0].rows == rows
+    assert doc.paragraphs == ["自评表", ""]
