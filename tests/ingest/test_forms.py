@@ -168,3 +168,14 @@ def _forest_values() -> dict:
     from tests.fixtures.make_forms import FOREST
 
     return FOREST
+
+
+def test_cells_run_together_are_reported_not_guessed():
+    lines = ["项目支出绩效自评表(2023年度)", "项目名称", "测试项目", "主管部门", "县民政局", "实施单位", "县民政局",
+             "资金情况(万元)", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分",
+             "年度资金总额:505010100.00%10", "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分",
+             "产出指标", "数量指标", "救助人数", "40", "≥100人", "120人", "40", "总分", "100", "50"]
+    [record] = extract_document(Document(source="p.txt", format="txt", blocks=[Paragraph(x) for x in lines]))
+    assert record.budget_wan is None and record.spent_wan is None and record.stated_execution_rate is None
+    assert any("粘连" in w for w in record.warnings)
+    assert record.self_score == 50 and [i.level3 for i in record.indicators] == ["救助人数"]

@@ -163,6 +163,7 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
     record.supervising_department = _clean_department(header.get("supervising_department"))
     record.department = _clean_department(header.get("department") or header.get("fallback_department"))
 
+    record.region = _region(record.department, record.supervising_department)
     _read_year(record, rows, title_rows, title)
     end_funds = indicator_at if indicator_at is not None else len(rows)
     _read_funds(record, rows, end_funds)
@@ -207,6 +208,18 @@ def _clean_department(value: str | None) -> str | None:
     value = normalize_text(value).strip()
     value = _DEPT_CODE.sub("", value).strip()
     return value or None
+
+
+_REGION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])")
+
+
+def _region(*names: str | None) -> str | None:
+    """The county or city a unit's name starts with (富民县教育体育局 -> 富民县; 县教育体育局 -> None)."""
+    for name in names:
+        m = _REGION.match(name or "")
+        if m and not m.group(1).startswith(("县", "市", "区")):
+            return m.group(1)
+    return None
 
 
 def _read_year(record: EvaluationRecord, rows: list[Row], title_rows: list[int], title: str) -> None:
@@ -293,7 +306,13 @@ def _read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
                 data = rows[k]
                 break
     if data is None:
-        record.warnings.append("预算执行情况表中未找到资金总额行")
+        glued = next((c for k in range(at + 1, min(end, at + 4)) for c in rows[k]
+                      if re.match(r"^(?:年度资金总额|总额|资金总额|合计)[:：]?\s*\d[\d.,%]{5,}$", L.key(c))), None)
+        if glued:
+            # "年度资金总额:505010100.00%10": the cells ran together; splitting them would be a guess.
+            record.warnings.append(f"资金总额行的数字粘连在一起，无法分列：「{glued}」，预算、执行数已留空")
+        else:
+            record.warnings.append("预算执行情况表中未找到资金总额行")
         return
     if len(data) < len(header):
         data = data + [""] * (len(header) - len(data))
