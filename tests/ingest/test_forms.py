@@ -179,3 +179,46 @@ def test_cells_run_together_are_reported_not_guessed():
     assert record.budget_wan is None and record.spent_wan is None and record.stated_execution_rate is None
     assert any("粘连" in w for w in record.warnings)
     assert record.self_score == 50 and [i.level3 for i in record.indicators] == ["救助人数"]
+
+
+def _family_values():
+    from tests.fixtures import make_forms as M
+
+    return {"anhui": M.WATER, "xianjie": M.SCHOOL, "sichuan": M.HEALTH, "yunnan2080": M.FOREST,
+            "transfer": M.TRANSFER, "department": M.DEPARTMENT, "anhui_yuan": M.ROADS}
+
+
+@pytest.mark.parametrize("shape", ["cells", "flat", "pipe", "xlsx_sheets"])
+@pytest.mark.parametrize("family", sorted(_family_values()))
+def test_every_family_in_every_text_and_sheet_shape(family, shape, tmp_path):
+    from dashboard.corpus.forms import write_forms
+
+    values = _family_values()[family]
+    path = write_forms([values], shape, tmp_path / ("form.xlsx" if shape.startswith("xlsx") else "form.txt"))
+    [record] = extract_file(path)
+    want = expected_record(values)
+    got = record.to_contract()
+    for field in CONTRACT_FIELDS:
+        assert _same(got[field], want[field]), f"{field}: {got[field]!r} != {want[field]!r}"
+    assert [(i["level3"], i["weight"], i["score"], i["target"], i["actual"], i["reason"]) for i in got["indicators"]] == \
+        [(i["level3"], i["weight"], i["score"], i["target"], i["actual"], i["reason"]) for i in want["indicators"]]
+    assert got["warnings"] == []
+
+
+def test_handwritten_web_page_with_noise():
+    """Written by hand like a published page: file-name line, full-width digits, thousands separators,
+    ≧, tick boxes, a contact cell, placeholder rows, template text in 存在问题."""
+    [record] = extract_file(FORMS / "handwritten_civil_affairs_flat.txt")
+    assert (record.project_name, record.department, record.supervising_department, record.year) == \
+        ("城乡低保对象救助资金", "县社会救助服务中心", "县民政局", 2022)
+    assert (record.initial_budget_wan, record.budget_wan, record.spent_wan) == (1200, 1350.5, 1296.48)
+    assert (record.stated_execution_rate, record.execution_rate, record.facts["stated_rate_decimals"]) == (96, 96, 2)
+    assert (record.execution_weight, record.execution_score, record.self_score, record.grade) == (10, 9.6, 98.6, "优")
+    assert [(i.level1, i.level2, i.level3, i.weight, i.score) for i in record.indicators] == [
+        ("产出指标", "数量指标", "保障人数", 20, 20), ("产出指标", "质量指标", "发放准确率", 15, 14),
+        ("产出指标", "时效指标", "按月发放", 15, 15), ("效益指标", "社会效益指标", "困难群众基本生活得到保障", 30, 30),
+        ("满意度指标", "服务对象满意度指标", "救助对象满意度", 10, 10)]
+    assert record.indicators[0].target == "≥3000人"
+    assert record.indicators[1].reason == "个别对象信息变更未及时核实"
+    assert record.problems == [] and record.warnings == []
+    assert record.facts["year_mentions"] == [{"year": 2022, "quote": "（2022年度）"}]

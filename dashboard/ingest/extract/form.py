@@ -224,18 +224,20 @@ def _region(*names: str | None) -> str | None:
 
 def _read_year(record: EvaluationRecord, rows: list[Row], title_rows: list[int], title: str) -> None:
     candidates = []
-    for i in title_rows[:1]:
+    for i in title_rows[:3]:  # "附件1：…自评表.doc" may come above the real title and its year line
         candidates.append(" ".join(_filled(rows[i])))
         if i + 1 < len(rows) and len(_filled(rows[i + 1])) == 1:
             candidates.append(_filled(rows[i + 1])[0])
+    year_quote = title
     for text in candidates:
         m = _YEAR.search(text)
         if m:
             record.year = int(m.group(1))
+            year_quote = text
             break
     mentions: dict[int, str] = {}
     if record.year is not None:
-        mentions[record.year] = title or str(record.year)
+        mentions[record.year] = year_quote or str(record.year)
     for m in re.finditer(r"((?:19|20)\d{2})\s*年度", record.text):
         year = int(m.group(1))
         if year not in mentions:
