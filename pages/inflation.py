@@ -1,5 +1,125 @@
-"""虚高识别 page (placeholder until built)."""
+"""虚高识别: reports ranked by risk with their flags and evidence, the unit inflation index, and claimed
+score against execution with flagged reports marked; any report opens in 项目档案."""
+from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
+from dashboard import charts_inflation as charts
+from dashboard.ui import data_inflation as data
+from dashboard.ui.data import NoWarehouse
+from dashboard.ui.drill import follow_pending, open_project, request_open
+from dashboard.ui.export import download_buttons
+from dashboard.ui.filters import current
+from dashboard.ui.inflation_labels import FLAG_LABELS, chinese_columns, with_flag_labels
+from dashboard.ui.theme import fmt_count, register
+from dashboard.warehouse import WarehouseError
+
+HIGH_RISK = 50
+RISK_COLUMNS = ["risk_score", "project_name", "department", "year", "self_score", "supported_score", "score_gap",
+                "execution_rate", "max_severity", "flag_labels", "evaluation_id"]
+FLAG_COLUMNS = ["project_name", "department", "year", "code_label", "severity_label", "scope_label", "message",
+                "evidence", "evaluation_id"]
+UNIT_COLUMNS = ["department", "year", "inflation_index", "mean_claimed", "mean_supported", "mean_gap",
+                "peer_median_gap", "flagged_share", "n_reports"]
+
+register()
+follow_pending()
 st.title("虚高识别")
+filters = current()
+st.caption("自评分是否高于证据所能支持的分数：按风险排列的报告、各项标记及其原文证据、单位虚高指数。")
+st.text(f"范围：{filters.describe()}")
+
+try:
+    risk = data.report_risk(filters)
+except (NoWarehouse, WarehouseError) as exc:
+    st.info(f"数据仓库还没有可用的数据（{exc or '尚未导入报告'}）。请到“数据管理”页上传报告，"
+            "或在服务器上运行 python -m dashboard ingest 报告文件夹。")
+    st.stop()
+if risk.is_empty():
+    st.info("筛选范围内没有报告。请放宽左侧的筛选条件（单位、年度、地区、等级、评价类型），"
+            "或到“数据管理”页导入报告。")
+    st.stop()
+
+flagged = risk.filter(pl.col("n_flags") > 0)
+cols = st.columns(4)
+cols[0].metric("报告数", fmt_count(risk.height))
+cols[1].metric("被标记报告", fmt_count(flagged.height),
+               help="至少有一项标记（报告内核对或跨报告比较）的报告")
+cols[2].metric(f"高风险报告（风险分≥{HIGH_RISK}）", fmt_count(risk.filter(pl.col("risk_score") >= HIGH_RISK).height))
+mean_gap = risk["score_gap"].mean()
+cols[3].metric("平均虚高分差", "—" if mean_gap is None else f"{mean_gap:.2f} 分",
+               help="自评分减去证据支持的分数（不小于0）的平均值")
+
+# --- Ranking -----------------------------------------------------------------------------------
+st.subheader("风险排名")
+st.caption("风险分 0–100：每类标记按严重程度计分（高35、中15、低5），再加上虚高分差（每分4分，最多40分）。"
+           "点选一行即可打开该项目的档案。")
+ranked = with_flag_labels(risk)
+shown = chinese_columns(ranked, RISK_COLUMNS)
+
+
+def _on_table_select() -> None:
+    rows = st.session_state["inflation_risk_table"].selection.rows
+    if rows:
+        request_open(ranked["evaluation_id"][rows[0]])
+
+
+st.dataframe(shown, key="inflation_risk_table", on_select=_on_table_select, selection_mode="single-row",
+             hide_index=True, height=min(36 * (shown.height + 1), 460),
+             column_config={"风险分": st.column_config.ProgressColumn("风险分", min_value=0, max_value=100, format="%.1f"),
+                            "评价编号": None})
+download_buttons(shown, "虚高识别_风险排名", key="inflation_risk_download")
+
+choices = ranked["evaluation_id"].to_list()
+labels = {row["evaluation_id"]: f"{row['project_name'] or '（未写明项目名称）'} · {row['department'] or '单位不详'} · "
+          f"{row['year'] or '年度不详'} · 风险分 {row['risk_score']:g}"
+          for row in ranked.select("evaluation_id", "project_name", "department", "year", "risk_score").iter_rows(named=True)}
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+with left:
+    target = st.selectbox("打开项目档案", choices, format_func=lambda e: labels.get(e, e), key="inflation_open_select")
+with right:
+    if st.button("打开", key="inflation_open_button", type="primary") and target:
+        open_project(evaluation_id=target)
+
+# --- Scatter -----------------------------------------------------------------------------------
+st.subheader("自评分与预算执行率")
+
+
+def _on_point_select() -> None:
+    points = st.session_state["inflation_scatter"].selection.points
+    if points:
+        request_open(points[0].get("customdata"))
+
+
+st.plotly_chart(charts.score_vs_execution_flagged(risk), key="inflation_scatter", on_select=_on_point_select,
+                selection_mode="points")
+st.caption("右上角是正常区域；执行率低却得高分（左上方）、尤其是红色菱形的报告最值得核查。点选一个点可打开该项目。")
+
+# --- Unit index --------------------------------------------------------------------------------
+st.subheader("单位虚高指数")
+units = data.unit_inflation(filters)
+st.caption("虚高指数 = 该单位当年平均虚高分差 − 同年各单位分差中位数 + 被标记报告占比加分；正数表示比同行更“虚高”。"
+           "本指数只按单位和年度筛选。")
+st.plotly_chart(charts.unit_inflation_bars(units), key="inflation_unit_chart")
+unit_table = chinese_columns(units, UNIT_COLUMNS)
+st.dataframe(unit_table, key="inflation_unit_table", hide_index=True,
+             column_config={"被标记报告占比": st.column_config.NumberColumn(format="percent")})
+download_buttons(unit_table, "虚高识别_单位虚高指数", key="inflation_unit_download")
+
+# --- Flags and evidence ------------------------------------------------------------------------
+st.subheader("标记与证据")
+present = [c for c in FLAG_LABELS if c in set(ranked["flag_codes"].explode().drop_nulls().to_list())]
+code = st.selectbox("标记类型", [None, *present], key="inflation_code",
+                    format_func=lambda c: "全部标记" if c is None else FLAG_LABELS.get(c, c))
+flag_rows = with_flag_labels(data.flag_list(filters, code=code))
+if flag_rows.is_empty():
+    st.info("筛选范围内没有被标记的报告。")
+else:
+    flag_table = chinese_columns(flag_rows, FLAG_COLUMNS)
+    st.dataframe(flag_table, key="inflation_flag_table", hide_index=True,
+                 column_config={"证据（报告原文）": st.column_config.TextColumn(width="large"),
+                                "说明": st.column_config.TextColumn(width="large"), "评价编号": None})
+    if flag_rows.height >= data.FLAG_ROWS:
+        st.caption(f"只显示前 {data.FLAG_ROWS} 条标记；请用筛选缩小范围。")
+    download_buttons(flag_table, "虚高识别_标记与证据", key="inflation_flag_download")
