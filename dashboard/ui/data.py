@@ -1,0 +1,244 @@
+"""Page data: the accessors pages call, each running named queries (queries/*.sql) and metrics
+transforms for one view of the filtered reports.
+
+Caching sits here and only here: `st.cache_data` keyed by the filters, the accessor's options and
+`warehouse_version()`, so after a load no page shows figures older than the load. PAGE_ACCESSORS
+lists the uncached accessors as (name, callable(filters)) for the benchmark.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import polars as pl
+import streamlit as st
+
+from dashboard import settings
+from dashboard.metrics import reasons as reason_metrics
+from dashboard.ui.filters import GRADES, FilterOptions, Filters
+from dashboard.warehouse import resolve_db_path, run_query, warehouse_version
+
+CACHE_MAX_ENTRIES = 512
+LOWEST_EXECUTORS = 20
+DRILL_REPORT_ROWS = 500
+
+
+class PageAccessor(NamedTuple):
+    """One page view's data: name and the uncached function of the filters (all reports by default)."""
+
+    name: str
+    fn: Callable[[Filters, Path], object]
+
+    def __call__(self, filters: Filters | None = None, db_path: Path | None = None):
+        return self.fn(filters or Filters(), resolve_db_path(db_path))
+
+
+PAGE_ACCESSORS: list[PageAccessor] = []
+
+
+def db_path() -> Path:
+    """The warehouse the dashboard reads (setting warehouse_path, env PERF_WAREHOUSE_PATH)."""
+    return resolve_db_path(None)
+
+
+@st.cache_data(ttl=int(settings.get("cache_ttl_seconds")), max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _cached(name: str, filters_key: tuple, options: tuple, version: str, db: str):
+    # `version` is part of the key only: a new warehouse version is a new cache entry.
+    accessor = _BY_NAME[name]
+    return accessor.fn(Filters.from_key(filters_key), Path(db), **dict(options))
+
+
+_BY_NAME: dict[str, PageAccessor] = {}
+
+
+def page_data(fn: Callable) -> Callable:
+    """Register fn(filters, db, **options) as a page accessor; the returned function caches its result."""
+    accessor = PageAccessor(fn.__name__, fn)
+    PAGE_ACCESSORS.append(accessor)
+    _BY_NAME[fn.__name__] = accessor
+
+    @functools.wraps(fn)
+    def cached(filters: Filters | None = None, **options):
+        db = db_path()
+        version = warehouse_version(db)
+        if version is None:
+            raise NoWarehouse()
+        return _cached(fn.__name__, (filters or Filters()).key(), tuple(sorted(options.items())), version, str(db))
+
+    return cached
+
+
+class NoWarehouse(Exception):
+    """There is no warehouse file yet (nothing was ever loaded)."""
+
+
+def _query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFrame:
+    return run_query(name, {**filters.params(), **extra}, db_path=db)
+
+
+# ---------------------------------------------------------------------------------------------
+# The warehouse and the filter options
+
+
+@st.cache_data(ttl=int(settings.get("cache_ttl_seconds")), max_entries=64, show_spinner=False)
+def _options(version: str, db: str) -> tuple[FilterOptions, int]:
+    frame = run_query("filter_options", {}, db_path=db)
+    counts = run_query("headline_figures", {}, db_path=db)
+    row = frame.row(0, named=True) if frame.height else {}
+    options = FilterOptions(
+        departments=tuple(row.get("departments") or ()),
+        years=tuple(row.get("years") or ()),
+        regions=tuple(row.get("regions") or ()),
+        grades=GRADES,
+    )
+    return options, int(counts["n_evaluations"][0]) if counts.height else 0
+
+
+def warehouse_status() -> tuple[FilterOptions, int]:
+    """The filter options and how many evaluations the warehouse holds (0 when there is no warehouse)."""
+    db = db_path()
+    version = warehouse_version(db)
+    if version is None:
+        return FilterOptions(), 0
+    return _options(version, str(db))
+
+
+# ---------------------------------------------------------------------------------------------
+# 总览
+
+
+@page_data
+def headline_figures(filters: Filters, db: Path) -> dict:
+    """The 总览 headline: one dict of figures for the filtered reports."""
+    head = _query("headline_figures", filters, db).row(0, named=True)
+    trend = _query("page_trend_by_year", filters, db)
+    head["n_flagged_reports"] = int(trend["n_flagged_reports"].sum()) if trend.height else 0
+    return head
+
+
+@page_data
+def trend_by_year(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per year: reports, amounts, execution, mean score, share 优, flagged reports."""
+    return _query("page_trend_by_year", filters, db)
+
+
+@page_data
+def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per unit over the filtered years (ranking, budget against spend)."""
+    return _query("department_summary", filters, db)
+
+
+# ---------------------------------------------------------------------------------------------
+# 预算执行
+
+
+@page_data
+def execution_by_unit_year(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per unit and year: budget-weighted execution and shares under thresholds."""
+    return _query("execution_by_department_year", filters, db)
+
+
+@page_data
+def execution_bands(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per year and execution-rate band."""
+    return _query("execution_rate_bands", filters, db)
+
+
+@page_data
+def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUTORS) -> pl.DataFrame:
+    """The reports with the lowest execution, with their amounts."""
+    return _query("lowest_executors", filters, db, limit_rows=limit_rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# 评分分布
+
+
+@page_data
+def score_bins_by_year(filters: Filters, db: Path, bin_width: float = 5) -> pl.DataFrame:
+    """One row per year and score bin."""
+    return _query("page_score_bins_by_year", filters, db, bin_width=bin_width)
+
+
+@page_data
+def score_summary(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
+    """Box-plot statistics of self-scores by year and by unit."""
+    return {
+        "year": _query("page_score_summary_by_year", filters, db),
+        "department_canonical": _query("page_score_summary_by_department", filters, db),
+    }
+
+
+@page_data
+def grade_mix(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
+    """Reports per grade (null: not stated) by year and by unit, with shares."""
+    mix = _query("grade_mix_by_department_year", filters, db)
+    out = {}
+    for by in ("year", "department_canonical"):
+        out[by] = (
+            mix.group_by(by, "grade").agg(pl.col("n_reports").sum())
+            .with_columns((pl.col("n_reports") / pl.col("n_reports").sum().over(by)).alias("share"))
+            .sort(by, "grade", nulls_last=True)
+        )
+    return out
+
+
+@page_data
+def threshold_bunching(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per year and grade threshold: reports just below against just at or above."""
+    return _query("threshold_bunching", filters, db)
+
+
+@page_data
+def score_vs_execution(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per report stating both a self-score and an execution rate."""
+    return _query("score_vs_execution", filters, db)
+
+
+# ---------------------------------------------------------------------------------------------
+# 扣分原因
+
+
+@page_data
+def points_lost(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
+    """Points lost by first-level indicator and by third-level indicator."""
+    return {
+        "level1": _query("points_lost_by_level1", filters, db),
+        "level3": _query("points_lost_by_indicator", filters, db),
+    }
+
+
+@page_data
+def reason_categories(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
+    """Deduction reasons and stated problems filed in the taxonomy: totals, trend, top reasons."""
+    raw = _query("deduction_reasons", filters, db)
+    categorised = reason_metrics.categorised_reasons(raw)
+    top = (
+        categorised.group_by("category", "reason_normalised")
+        .agg(pl.col("n_mentions").sum(), pl.col("n_reports").sum(), pl.col("points_lost").sum(),
+             pl.col("reason_text").sort().first().alias("example_quote"))
+        .sort(["category", "n_mentions", "reason_normalised"], descending=[False, True, False])
+    )
+    return {
+        "totals": reason_metrics.reason_category_totals(categorised),
+        "trend": reason_metrics.reason_category_trend(categorised),
+        "top": top,
+        "texts": categorised.select("category", "reason_text").unique(),
+    }
+
+
+@page_data
+def category_reports(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
+    """The reports behind one reason category (all categories when None): one row per report and reason."""
+    texts = reason_categories.__wrapped__(filters, db)["texts"] if category is not None else None
+    if texts is not None:
+        texts = texts.filter(pl.col("category") == category)
+        if texts.height == 0:
+            return _query("page_reason_reports", filters, db, reason_texts=[], limit_rows=0)
+    rows = _query("page_reason_reports", filters, db,
+                  reason_texts=texts["reason_text"].to_list() if texts is not None else None)
+    # Same rule as the category counts: problems of reports with a score table repeat their deductions.
+    rows = rows.filter((pl.col("source") != "problem") | ~pl.col("has_score_table").fill_null(False))
+    return rows.head(DRILL_REPORT_ROWS)

@@ -1,0 +1,88 @@
+"""What every page shares: the sidebar filters, headers, empty states, error containment and tables
+with their download buttons."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from dashboard.ui import data, export, filters
+from dashboard.ui.labels import labelled
+from dashboard.warehouse import WarehouseError
+
+EMPTY_WAREHOUSE = ("仓库中还没有报告：请在「数据管理」页上传报告文件，"
+                   "或在服务器上运行 python -m dashboard ingest 文件夹。")
+NO_MATCH = "当前筛选没有匹配的报告：请在左侧放宽筛选条件（单位、年度、地区、等级、评价类型），或点「清除筛选」。"
+
+
+def shared_sidebar() -> filters.Filters:
+    """The sidebar filters every page shares (options from the warehouse)."""
+    try:
+        options, _count = data.warehouse_status()
+    except (WarehouseError, duckdb.Error, OSError):
+        options = filters.FilterOptions()
+    return filters.sidebar(options)
+
+
+@contextmanager
+def contained_errors():
+    """A warehouse that cannot be read shows a reason in Chinese, not a stack trace."""
+    try:
+        yield
+    except data.NoWarehouse:
+        st.info(EMPTY_WAREHOUSE)
+    except WarehouseError as exc:
+        st.error(f"数据仓库暂时无法读取：{exc}。请稍后刷新页面；若一直如此，请联系管理员。")
+    except duckdb.Error as exc:
+        st.error(f"查询数据仓库时出错（{type(exc).__name__}）。请稍后刷新页面；若一直如此，请联系管理员。")
+
+
+def header(title: str, caption: str) -> filters.Filters:
+    """The page title, what it shows, the current scope; returns the filters."""
+    st.title(title)
+    st.caption(caption)
+    current = filters.current()
+    st.text(f"当前范围：{current.describe()}")  # plain text: unit names never render as Markdown
+    return current
+
+
+def require_reports() -> None:
+    """Stop the page with the empty-warehouse message when nothing was loaded yet."""
+    try:
+        _options, count = data.warehouse_status()
+    except (WarehouseError, duckdb.Error, OSError) as exc:
+        st.error(f"数据仓库暂时无法读取：{exc}。请稍后刷新页面。")
+        st.stop()
+    if count == 0:
+        st.info(EMPTY_WAREHOUSE)
+        st.stop()
+
+
+def no_match() -> None:
+    st.info(NO_MATCH)
+    st.stop()
+
+
+def _column_config(frame: pl.DataFrame) -> dict:
+    config = {}
+    for name, dtype in frame.schema.items():
+        if not dtype.is_numeric():
+            continue
+        if "(万元)" in name:
+            config[name] = st.column_config.NumberColumn(name, format="accounting")
+        elif "(%)" in name:
+            config[name] = st.column_config.NumberColumn(name, format="%.2f")
+        elif "占比" in name or "比例" in name:
+            config[name] = st.column_config.NumberColumn(name, format="percent")
+        elif name == "年度":
+            config[name] = st.column_config.NumberColumn(name, format="%d")
+    return config
+
+
+def table(frame: pl.DataFrame, columns: list[str], key: str, file_stem: str, height: int | str = "auto") -> None:
+    """A table as text cells with Chinese column names, and its Excel and CSV downloads."""
+    shown = labelled(frame, [c for c in columns if c in frame.columns])
+    st.dataframe(shown, hide_index=True, column_config=_column_config(shown), key=key, height=height)
+    export.download_buttons(shown, file_stem, key=f"{key}_download")

@@ -1,0 +1,72 @@
+"""The one Plotly template of the dashboard (Chinese labels, CJK fonts, 万元 and % formats) and the
+number formatters that headline figures use."""
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE_NAME = "finance_bureau"
+FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+COLORWAY = ["#1f5fa8", "#e07b39", "#3a9b5c", "#c2413b", "#7b5ea7", "#8c6d4f", "#d46aa8", "#6b7b8c", "#b5a532", "#2aa4b8"]
+GRADE_COLORS = {"优": "#3a9b5c", "良": "#1f5fa8", "中": "#e0a839", "差": "#c2413b", None: "#9aa5b1"}
+# Hover and tick formats (d3-format; thousands separators come from layout.separators).
+WAN_FORMAT = ",.2f"
+PCT_FORMAT = ".2f"
+EXECUTION_COLORSCALE = [[0.0, "#c2413b"], [0.5, "#f2c14e"], [0.8, "#a6d96a"], [1.0, "#1a9850"]]
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=dict(
+            font=dict(family=FONT_FAMILY, size=13, color="#1f2933"),
+            colorway=COLORWAY,
+            separators=".,",
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title_text=""),
+            margin=dict(l=10, r=10, t=48, b=10),
+            xaxis=dict(gridcolor="#e4e7eb", zerolinecolor="#cbd2d9", automargin=True),
+            yaxis=dict(gridcolor="#e4e7eb", zerolinecolor="#cbd2d9", automargin=True, separatethousands=True),
+            title=dict(font=dict(size=16)),
+        )
+    )
+
+
+def register() -> str:
+    """Register the template (idempotent) and make it the default; returns its name."""
+    if TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = _template()
+    pio.templates.default = TEMPLATE_NAME
+    return TEMPLATE_NAME
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_wan(value) -> str:
+    """1234.5 -> '1,234.50 万元'; missing -> '—'."""
+    return "—" if _missing(value) else f"{value:,.2f} 万元"
+
+
+def fmt_pct(value, *, ratio: bool = False) -> str:
+    """95.52 -> '95.52%' (ratio=True: 0.9552 -> '95.52%'); missing -> '—'."""
+    if _missing(value):
+        return "—"
+    return f"{value * 100 if ratio else value:.2f}%"
+
+
+def fmt_score(value) -> str:
+    return "—" if _missing(value) else f"{value:.2f}".rstrip("0").rstrip(".") + " 分"
+
+
+def fmt_count(value) -> str:
+    return "—" if _missing(value) else f"{int(value):,}"
+
+
+def fmt_number(value, decimals: int = 2) -> str:
+    """1234.5 -> '1,234.50'; missing -> '—' (the unit sits in the label)."""
+    return "—" if _missing(value) else f"{value:,.{decimals}f}"

@@ -1,0 +1,56 @@
+"""扣分原因: points lost by indicator, reason categories and their trend, example quotes, and the
+reports behind a category (each opens its 项目档案)."""
+import polars as pl
+import streamlit as st
+
+from dashboard import charts
+from dashboard.ui import data, layout
+from dashboard.ui.labels import SOURCE_LABELS
+from dashboard.ui.navigation import open_project
+
+filters = layout.header("扣分原因", "各指标扣了多少分、扣分原因与报告自述问题的类别及其变化；可从类别查到具体报告。")
+layout.require_reports()
+lost = data.points_lost(filters)
+reasons = data.reason_categories(filters)
+if lost["level1"].height == 0 and reasons["top"].height == 0:
+    layout.no_match()
+
+left, right = st.columns(2)
+left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), key="deductions_level1")
+right.plotly_chart(charts.points_lost_figure(lost["level3"], "level3"), key="deductions_level3")
+layout.table(lost["level3"], ["level1", "level3", "n_reports_scored", "n_reports_deducted", "n_deductions",
+                              "points_lost_total", "weight_total", "share_reports_deducted"],
+             key="deductions_indicator_table", file_stem="指标扣分")
+
+st.subheader("原因类别")
+left, right = st.columns(2)
+left.plotly_chart(charts.reason_categories_figure(reasons["totals"]), key="deductions_categories")
+right.plotly_chart(charts.reason_trend_figure(reasons["trend"]), key="deductions_trend")
+
+present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list()
+if not present:
+    st.info("当前筛选下的报告没有写明扣分原因或存在的问题。")
+    st.stop()
+category = st.selectbox("查看原因类别", present, key="deductions_category")
+st.markdown("**示例原文**")
+top = reasons["top"].filter(pl.col("category") == category)
+for quote in top["example_quote"].head(5).to_list():
+    st.text(f"· {quote}")  # report text shown as text, never rendered
+layout.table(top, ["reason_normalised", "n_mentions", "n_reports", "points_lost", "example_quote"],
+             key="deductions_reasons_table", file_stem="原因明细")
+
+st.subheader("该类别涉及的报告")
+reports = data.category_reports(filters, category=category)
+shown = reports.with_columns(pl.col("source").replace_strict(SOURCE_LABELS, default=None).alias("source_kind"))
+layout.table(shown, ["project_name", "department_canonical", "year", "source_kind", "level3", "reason_text",
+                     "points_lost", "self_score"],
+             key="deductions_reports_table", file_stem="原因类别涉及的报告", height=320)
+choices = reports.select("evaluation_id", "project_key", "project_name", "department_canonical", "year").unique(
+    "evaluation_id", maintain_order=True)
+if choices.height:
+    labels = {r["evaluation_id"]: f"{r['project_name'] or '（未注明项目）'}｜{r['department_canonical'] or '（未注明单位）'}｜"
+                                  f"{r['year'] or '年度不详'}" for r in choices.iter_rows(named=True)}
+    keys = {r["evaluation_id"]: r["project_key"] for r in choices.iter_rows(named=True)}
+    chosen = st.selectbox("选择报告", list(labels), format_func=labels.get, key="deductions_report")
+    if st.button("打开项目档案", key="deductions_open_project", icon=":material/folder_open:"):
+        open_project(chosen, keys[chosen])
