@@ -1,5 +1,169 @@
-"""项目档案 page (placeholder until built)."""
+"""项目档案: one project across the years (budget, spend, score, flags), one report's indicator table,
+problems and flags, and its text with the flagged evidence highlighted (everything escaped).
 
+URL: `evaluation` = evaluation_id and/or `project` = project_key (what other pages link with).
+"""
+from __future__ import annotations
+
+import polars as pl
 import streamlit as st
 
+from dashboard import charts_inflation as charts
+from dashboard.ui import data_inflation as data
+from dashboard.ui.data import NoWarehouse
+from dashboard.ui.drill import URL_EVALUATION, URL_PROJECT
+from dashboard.ui.export import download_buttons
+from dashboard.ui.filters import KIND_LABELS, current
+from dashboard.ui.highlight import escape_text, evidence_quotes, missing_quotes, report_text_html
+from dashboard.ui.inflation_labels import chinese_columns, with_flag_labels
+from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, register
+from dashboard.warehouse import WarehouseError
+
+HISTORY_COLUMNS = ["year", "kind", "budget_wan", "spent_wan", "execution_rate", "self_score", "grade",
+                   "points_lost", "n_problems", "n_flags", "flag_labels", "source"]
+INDICATOR_COLUMNS = ["level1", "level2", "level3", "weight", "score", "points_lost", "reason", "rule", "target",
+                     "actual"]
+FLAG_COLUMNS = ["code_label", "severity_label", "scope_label", "message", "evidence"]
+
+register()
 st.title("项目档案")
+filters = current()
+
+
+def _url_value(name: str) -> str | None:
+    values = st.query_params.get_all(name)
+    return values[0] if values else None
+
+
+def _set_project() -> None:
+    st.query_params[URL_PROJECT] = st.session_state["project_select"]
+    if URL_EVALUATION in st.query_params:
+        del st.query_params[URL_EVALUATION]
+
+
+def _set_report() -> None:
+    st.query_params[URL_EVALUATION] = st.session_state["project_report"]
+
+
+try:
+    options = data.project_options(filters)
+except (NoWarehouse, WarehouseError) as exc:
+    st.info(f"数据仓库还没有可用的数据（{exc or '尚未导入报告'}）。请到“数据管理”页上传报告。")
+    st.stop()
+
+evaluation_id = _url_value(URL_EVALUATION)
+project_key = _url_value(URL_PROJECT)
+report = None
+if evaluation_id is not None:
+    found = data.project_report(evaluation_id=evaluation_id)["report"]
+    if found.is_empty():
+        st.warning("网址中的评价编号（evaluation）格式不对或在仓库中不存在，已忽略。")
+        evaluation_id = None
+    else:
+        report = found.row(0, named=True)
+        project_key = report["project_key"]
+if evaluation_id is None and project_key is not None:
+    if data.project_history(project_key=project_key).is_empty():
+        st.warning("网址中的项目编号（project）格式不对或在仓库中不存在，已忽略。")
+        project_key = None
+
+choices = options["project_key"].to_list()
+names = {k: f"{n or '（未写明项目名称）'} · {d or '单位不详'} · "
+         f"{'、'.join(str(y) for y in (ys or [])) or '年度不详'}"
+         for k, n, d, ys in zip(*(options[c].to_list() for c in ("project_key", "project_name",
+                                                                  "department_canonical", "years")))}
+if project_key is not None and project_key not in names:
+    choices.insert(0, project_key)  # opened by link from outside the filtered scope
+    names[project_key] = "（当前项目，不在筛选范围内）"
+if not choices:
+    st.info("筛选范围内没有项目。请放宽左侧的筛选条件，或到“数据管理”页导入报告。")
+    st.stop()
+if project_key is None:
+    project_key = choices[0]
+if st.session_state.get("project_select") != project_key:
+    st.session_state["project_select"] = project_key
+st.selectbox("选择项目（按风险从高到低）", choices, key="project_select", format_func=lambda k: names.get(k, k),
+             on_change=_set_project)
+
+history = with_flag_labels(data.project_history(project_key=project_key))
+if history.is_empty():
+    st.info("该项目没有报告。")
+    st.stop()
+if report is None or report["project_key"] != project_key:
+    evaluation_id = history["evaluation_id"][-1]  # the latest year
+latest = history.row(history.height - 1, named=True)
+st.markdown(f"### {escape_text(latest['project_name'] or '（未写明项目名称）')}")
+st.text(f"单位：{latest['department_canonical'] or '不详'}　　报告 {history.height} 份　　"
+        f"年度：{'、'.join(str(y) for y in history['year'].drop_nulls().to_list()) or '不详'}")
+
+# --- Across the years --------------------------------------------------------------------------
+st.subheader("历年情况")
+st.plotly_chart(charts.project_years(history), key="project_years_chart")
+history_table = chinese_columns(history.with_columns(pl.col("kind").replace(KIND_LABELS)), HISTORY_COLUMNS)
+st.dataframe(history_table, key="project_history_table", hide_index=True)
+download_buttons(history_table, "项目档案_历年情况", key="project_history_download")
+
+# --- One report --------------------------------------------------------------------------------
+report_ids = history["evaluation_id"].to_list()
+report_names = {e: f"{y or '年度不详'}年 · 自评 {fmt_score(s)} · {k} · {src.rsplit('/', 1)[-1]}"
+                for e, y, s, k, src in zip(report_ids, history["year"].to_list(), history["self_score"].to_list(),
+                                           history["kind"].replace(KIND_LABELS).to_list(),
+                                           history["source"].fill_null("").to_list())}
+if st.session_state.get("project_report") != evaluation_id:
+    st.session_state["project_report"] = evaluation_id
+st.selectbox("查看哪一年的报告", report_ids, key="project_report", format_func=lambda e: report_names.get(e, e),
+             on_change=_set_report)
+
+parts = data.project_report(evaluation_id=evaluation_id)
+row = parts["report"].row(0, named=True)
+st.subheader(f"{row['year'] or '年度不详'}年度报告")
+metrics = st.columns(6)
+metrics[0].metric("预算", fmt_wan(row["budget_wan"]))
+metrics[1].metric("实际支出", fmt_wan(row["spent_wan"]))
+metrics[2].metric("执行率", fmt_pct(row["execution_rate"]))
+metrics[3].metric("自评分", fmt_score(row["self_score"]) + (f"（{row['grade']}）" if row["grade"] else ""))
+metrics[4].metric("证据支持的分数", fmt_score(row["supported_score"]))
+metrics[5].metric("风险分", "—" if row["risk_score"] is None else f"{row['risk_score']:g}")
+st.text(f"评价类型：{KIND_LABELS.get(row['kind'], row['kind'] or '不详')}　　主管部门：{row['supervising_department'] or '不详'}"
+        f"　　文件：{row['source']}" + ("　　（部分字段已人工更正）" if row["corrected"] else ""))
+if row["warnings"]:
+    with st.expander(f"抽取时的提示（{len(row['warnings'])} 条）"):
+        st.text("\n".join(row["warnings"]))
+
+flags = with_flag_labels(parts["flags"])
+st.markdown("#### 标记与证据")
+if flags.is_empty():
+    st.success("这份报告没有被标记。")
+else:
+    flag_table = chinese_columns(flags, FLAG_COLUMNS)
+    st.dataframe(flag_table, key="project_flag_table", hide_index=True,
+                 column_config={"证据（报告原文）": st.column_config.TextColumn(width="large"),
+                                "说明": st.column_config.TextColumn(width="large")})
+
+st.markdown("#### 指标评分表")
+if parts["indicators"].is_empty():
+    st.info("报告没有附指标评分表。")
+else:
+    indicator_table = chinese_columns(parts["indicators"], INDICATOR_COLUMNS)
+    st.dataframe(indicator_table, key="project_indicator_table", hide_index=True)
+    download_buttons(indicator_table, "项目档案_指标评分表", key="project_indicator_download")
+
+st.markdown("#### 存在的问题")
+if parts["problems"].is_empty():
+    st.info("报告没有列出存在的问题。")
+else:
+    st.dataframe(chinese_columns(parts["problems"], ["problem_text"]), key="project_problem_table", hide_index=True)
+
+st.markdown("#### 报告原文")
+quotes = [q for evidence in flags["evidence"].to_list() for q in evidence_quotes(evidence)] if flags.height else []
+quotes = list(dict.fromkeys(quotes))
+if row["full_text"]:
+    if quotes:
+        st.caption("黄色底纹为标记所引用的原文。")
+    st.html(report_text_html(row["full_text"], quotes))
+    absent = missing_quotes(row["full_text"], quotes)
+    if absent:
+        with st.expander(f"{len(absent)} 处引文未能在原文中定位"):
+            st.text("\n".join(absent))
+else:
+    st.info("没有保存这份报告的原文。")
