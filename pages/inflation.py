@@ -7,13 +7,12 @@ import streamlit as st
 
 from dashboard import charts_inflation as charts
 from dashboard.ui import data_inflation as data
-from dashboard.ui.data import NoWarehouse
-from dashboard.ui.drill import follow_pending, open_project, request_open
+from dashboard.ui.drill import follow_pending, request_open
 from dashboard.ui.export import download_buttons
-from dashboard.ui.filters import current
 from dashboard.ui.inflation_labels import FLAG_LABELS, chinese_columns, with_flag_labels
+from dashboard.ui.layout import header, no_match, require_reports
+from dashboard.ui.navigation import open_project
 from dashboard.ui.theme import fmt_count, register
-from dashboard.warehouse import WarehouseError
 
 HIGH_RISK = 50
 RISK_COLUMNS = ["risk_score", "project_name", "department", "year", "self_score", "supported_score", "score_gap",
@@ -25,21 +24,11 @@ UNIT_COLUMNS = ["department", "year", "inflation_index", "mean_claimed", "mean_s
 
 register()
 follow_pending()
-st.title("虚高识别")
-filters = current()
-st.caption("自评分是否高于证据所能支持的分数：按风险排列的报告、各项标记及其原文证据、单位虚高指数。")
-st.text(f"范围：{filters.describe()}")
-
-try:
-    risk = data.report_risk(filters)
-except (NoWarehouse, WarehouseError) as exc:
-    st.info(f"数据仓库还没有可用的数据（{exc or '尚未导入报告'}）。请到“数据管理”页上传报告，"
-            "或在服务器上运行 python -m dashboard ingest 报告文件夹。")
-    st.stop()
+filters = header("虚高识别", "自评分是否高于证据所能支持的分数：按风险排列的报告、各项标记及其原文证据、单位虚高指数。")
+require_reports()
+risk = data.report_risk(filters)
 if risk.is_empty():
-    st.info("筛选范围内没有报告。请放宽左侧的筛选条件（单位、年度、地区、等级、评价类型），"
-            "或到“数据管理”页导入报告。")
-    st.stop()
+    no_match()
 
 flagged = risk.filter(pl.col("n_flags") > 0)
 cols = st.columns(4)
@@ -80,7 +69,7 @@ with left:
     target = st.selectbox("打开项目档案", choices, format_func=lambda e: labels.get(e, e), key="inflation_open_select")
 with right:
     if st.button("打开", key="inflation_open_button", type="primary") and target:
-        open_project(evaluation_id=target)
+        open_project(target, None)
 
 # --- Scatter -----------------------------------------------------------------------------------
 st.subheader("自评分与预算执行率")

@@ -10,14 +10,13 @@ import streamlit as st
 
 from dashboard import charts_inflation as charts
 from dashboard.ui import data_inflation as data
-from dashboard.ui.data import NoWarehouse
-from dashboard.ui.drill import URL_EVALUATION, URL_PROJECT
 from dashboard.ui.export import download_buttons
-from dashboard.ui.filters import KIND_LABELS, current
+from dashboard.ui.filters import KIND_LABELS
 from dashboard.ui.highlight import escape_text, evidence_quotes, missing_quotes, report_text_html
 from dashboard.ui.inflation_labels import chinese_columns, with_flag_labels
+from dashboard.ui.layout import header, require_reports
+from dashboard.ui.navigation import URL_EVALUATION, URL_PROJECT
 from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, register
-from dashboard.warehouse import WarehouseError
 
 HISTORY_COLUMNS = ["year", "kind", "budget_wan", "spent_wan", "execution_rate", "self_score", "grade",
                    "points_lost", "n_problems", "n_flags", "flag_labels", "source"]
@@ -26,8 +25,8 @@ INDICATOR_COLUMNS = ["level1", "level2", "level3", "weight", "score", "points_lo
 FLAG_COLUMNS = ["code_label", "severity_label", "scope_label", "message", "evidence"]
 
 register()
-st.title("项目档案")
-filters = current()
+filters = header("项目档案", "一个项目的历年预算、支出、自评分与标记，所选年度报告的指标评分表、存在的问题，以及标出证据的报告原文。")
+require_reports()
 
 
 def _url_value(name: str) -> str | None:
@@ -45,11 +44,7 @@ def _set_report() -> None:
     st.query_params[URL_EVALUATION] = st.session_state["project_report"]
 
 
-try:
-    options = data.project_options(filters)
-except (NoWarehouse, WarehouseError) as exc:
-    st.info(f"数据仓库还没有可用的数据（{exc or '尚未导入报告'}）。请到“数据管理”页上传报告。")
-    st.stop()
+options = data.project_options(filters)
 
 evaluation_id = _url_value(URL_EVALUATION)
 project_key = _url_value(URL_PROJECT)
