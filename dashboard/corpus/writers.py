@@ -6,6 +6,7 @@ Merged cells are only ever made of empty cells, so reading a written file back g
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
@@ -32,6 +34,10 @@ _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 # Columns whose empty cells continue the filled cell above (一级/二级指标 in real forms).
 VERTICAL_MERGE_COLUMNS = 2
 AUTHOR = "绩效评价分析"
+
+# XML (and so Word) refuses C0 controls other than tab and line feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_OUTSIDE_BMP = re.compile(r"[\U00010000-\U0010ffff]")
 
 Region = tuple[int, int, int, int]  # first row, first column, last row, last column (inclusive)
 
@@ -111,7 +117,7 @@ def write_docx(doc: Document, path: str | Path | BinaryIO) -> Path | BinaryIO:
 
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            word.add_paragraph(block.text)
+            word.add_paragraph(_clean(block.text))
         elif block.rows:
             _add_word_table(word, block)
 
@@ -156,7 +162,7 @@ def _add_word_table(word, table: Table) -> None:
             if (r, c) in merged_away or not text:
                 continue
             cell = grid.cell(r, c)
-            lines = text.split("\n")
+            lines = _clean(text).split("\n")
             cell.paragraphs[0].text = lines[0]
             for line in lines[1:]:
                 cell.add_paragraph(line)
@@ -199,17 +205,37 @@ def _register_font() -> None:
 
 def _markup(text: str) -> str:
     """Paragraph markup for plain text: escaped, line breaks kept, tabs as spaces."""
+    text = _OUTSIDE_BMP.sub("〓", _clean(text))
     return escape(text).replace("\t", "    ").replace("\n", "<br/>")
+
+
+def _clean(text: str) -> str:
+    """Text a file format can hold: one kind of line break, no control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def write_pdf(doc: Document, path: str | Path | BinaryIO, *, encrypt: str | None = None) -> Path | BinaryIO:
     """An A4 PDF with a text layer: wrapped paragraphs and ruled tables (STSong-Light, no font file).
 
-    `encrypt` sets a user password (tests use it to make encrypted files).
+    `encrypt` sets a user password (tests use it to make encrypted files). Characters outside
+    the Basic Multilingual Plane (emoji, rare CJK extensions), which the font's UCS-2 encoding
+    cannot carry, are printed as 〓, the typesetter's mark for a missing character.
     """
     _register_font()
+    try:
+        data = _pdf_bytes(doc, encrypt, split_rows=False)
+    except LayoutError:
+        # A row taller than a page (a very long cell) can only be laid out split across pages.
+        data = _pdf_bytes(doc, encrypt, split_rows=True)
     if isinstance(path, (str, Path)):
         path = Path(path)
+        path.write_bytes(data)
+    else:
+        path.write(data)
+    return path
+
+
+def _pdf_bytes(doc: Document, encrypt, split_rows: bool) -> bytes:
     body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=10.5, leading=15, wordWrap="CJK", spaceAfter=3)
     # The right indent leaves room for punctuation that CJK wrapping hangs past the line end.
     cell = ParagraphStyle("cell", fontName=CJK_FONT, fontSize=8.5, leading=11, wordWrap="CJK", rightIndent=8.5)
@@ -224,17 +250,18 @@ def write_pdf(doc: Document, path: str | Path | BinaryIO, *, encrypt: str | None
                 story.append(Spacer(1, 4))
         elif block.rows and block.width:
             story.append(Spacer(1, 4))
-            story.append(_pdf_table(block, cell, frame_width))
+            story.append(_pdf_table(block, cell, frame_width, split_rows))
             story.append(Spacer(1, 6))
 
+    out = io.BytesIO()
     template = SimpleDocTemplate(
-        str(path) if isinstance(path, Path) else path, pagesize=A4,
+        out, pagesize=A4,
         leftMargin=PAGE_MARGIN_PT, rightMargin=PAGE_MARGIN_PT, topMargin=PAGE_MARGIN_PT, bottomMargin=PAGE_MARGIN_PT,
         title=Path(doc.source).stem if doc.source else "", author=AUTHOR, creator=AUTHOR, producer=AUTHOR,
         invariant=1, encrypt=encrypt,
     )
     template.build(story)
-    return path
+    return out.getvalue()
 
 
 def _column_widths(rows: list[list[str]], frame_width: float) -> list[float]:
@@ -252,7 +279,7 @@ def _column_widths(rows: list[list[str]], frame_width: float) -> list[float]:
     return [minimum if w < minimum else w - short * w / wide_total for w in raw]
 
 
-def _pdf_table(table: Table, cell_style, frame_width: float):
+def _pdf_table(table: Table, cell_style, frame_width: float, split_rows: bool):
     rows = _padded_rows(table)
     height, width = len(rows), len(rows[0])
     data = [[PdfParagraph(_markup(text), cell_style) if text else "" for text in row] for row in rows]
@@ -285,4 +312,7 @@ def _pdf_table(table: Table, cell_style, frame_width: float):
                 c += 1
             commands.append(("LINEBELOW", (start, r), (c, r), RULE_PT, colors.black))
             c += 1
-    return FormTable(data, colWidths=_column_widths(rows, frame_width), style=TableStyle(commands), hAlign="CENTER")
+    return FormTable(
+        data, colWidths=_column_widths(rows, frame_width), style=TableStyle(commands), hAlign="CENTER",
+        splitInRow=1 if split_rows else 0,
+    )
