@@ -136,9 +136,11 @@ def score_sum_mismatch(record: EvaluationRecord, rulebook: Rulebook) -> Flag | N
                                 f"但自评总分为{fmt(claimed)}分")
             if claimed - best > rulebook.severity["sum_high_points"]:
                 severity = "high"
+    # A "deduction" above the row's weight cannot be one (it is a misread figure, e.g. a rate from
+    # the reason column), so only deductions within 0..weight are compared.
     bad_rows = [r for r in rows
                 if r.deduction is not None and r.weight is not None and r.score is not None
-                and abs(r.deduction - (r.weight - r.score)) > tol]
+                and -tol <= r.deduction <= r.weight + tol and abs(r.deduction - (r.weight - r.score)) > tol]
     for row in bad_rows[:3]:
         problems.append(f"“{row.level3 or row.level2 or row.level1}”分值{fmt(row.weight)}分、得分{fmt(row.score)}分，"
                         f"但写明扣分{fmt(row.deduction)}分")
@@ -256,8 +258,14 @@ def rate_mismatch(record: EvaluationRecord, rulebook: Rulebook) -> Flag | None:
 def amount_inconsistent(record: EvaluationRecord, rulebook: Rulebook) -> Flag | None:
     problems: list[str] = []
     quotes: list[str] = []
+    # Other amounts the report states (年初预算, 到位资金) are not a second value of the budget.
+    others = [v for v in (record.initial_budget_wan, record.received_wan)
+              if v is not None and (record.budget_wan is None or abs(v - record.budget_wan) > 0.005)]
     for key, label in (("budget_mentions", "预算金额"), ("spent_mentions", "实际支出金额")):
         mentions = [m for m in record.facts.get(key) or [] if m and m.get("value_wan") is not None]
+        if key == "budget_mentions":
+            mentions = [m for m in mentions if all(abs(float(m["value_wan"]) - v) > 0.005 for v in others)
+                        and not _receipt_only(m.get("quote") or "")]
         values: list[float] = []
         for mention in mentions:
             value = float(mention["value_wan"])
@@ -275,6 +283,11 @@ def amount_inconsistent(record: EvaluationRecord, rulebook: Rulebook) -> Flag | 
         return None
     return Flag("AMOUNT_INCONSISTENT", "medium", "报告中" + "；".join(problems) + "，同一金额在不同位置写法不同。",
                 _join_evidence(quotes, ""))
+
+
+def _receipt_only(quote: str) -> bool:
+    """A sentence about funds received (到位) that never says 预算 states another amount than the budget."""
+    return "到位" in quote and "预算" not in quote
 
 
 def problems_without_deduction(record: EvaluationRecord, rulebook: Rulebook) -> Flag | None:
@@ -327,10 +340,30 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _TABLE_TITLE = re.compile(r"打分表|评分表|指标体系|自评表|评价表")
 
 
+_BUDGET_YEAR = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+
+
 def _year_mentions(record: EvaluationRecord) -> list[dict]:
-    """The extractor's year mentions; else the years in the title and the score-table titles."""
+    """Fiscal years the report names for the project: the extractor's year mentions (else the title's and
+    the score-table titles'), plus the year its budget or spending sentence names (not a date)."""
     if "year_mentions" in record.facts:
-        return [m for m in record.facts.get("year_mentions") or [] if m and m.get("year") is not None]
+        mentions = [m for m in record.facts.get("year_mentions") or [] if m and m.get("year") is not None]
+    else:
+        mentions = _text_year_mentions(record)
+    if not mentions and record.year is not None:
+        # The extractor found the year without quoting it (e.g. a 绩效目标表 title): quote where it is written.
+        quote = sentence_with(record.text, rf"{record.year}\s*年(?!\s*\d{{1,2}}\s*月)")
+        if quote:
+            mentions.append({"year": record.year, "quote": quote})
+    for key in ("budget_mentions", "spent_mentions"):
+        for mention in record.facts.get(key) or []:
+            match = _BUDGET_YEAR.search((mention or {}).get("quote") or "")
+            if match:
+                mentions.append({"year": int(match.group(1)), "quote": mention["quote"]})
+    return mentions
+
+
+def _text_year_mentions(record: EvaluationRecord) -> list[dict]:
     mentions: list[dict] = []
     lines = [line.strip() for line in record.text.splitlines() if line.strip()]
     title = next((line for line in lines[:8] if re.search(r"报告|评价表|自评表", line) and len(line) < 120), None)
