@@ -75,6 +75,8 @@ CASES = [
                                       "execution_weight": 10.0}, "SCORE_SUM_MISMATCH", False),
     ("written deduction wrong", {"indicators": [*TABLE[:3], row("预算执行率", 10, 9, deduction=2)]},
      "SCORE_SUM_MISMATCH", True),
+    ("a misread deduction above the weight is not compared",
+     {"indicators": [*TABLE[:3], row("预算执行率", 10, 9, deduction=95)]}, "SCORE_SUM_MISMATCH", False),
     ("grade of the band", {"self_score": 89.99, "grade": "良"}, "GRADE_BAND_MISMATCH", False),
     ("grade above the band", {"self_score": 89.99, "grade": "优"}, "GRADE_BAND_MISMATCH", True),
     ("grade below the band", {"self_score": 90.0, "grade": "良"}, "GRADE_BAND_MISMATCH", True),
@@ -106,6 +108,15 @@ CASES = [
     ("two spends", {"facts": {"spent_mentions": [{"value_wan": 98.0, "quote": "支出98万元"},
                                                  {"value_wan": 97.0, "quote": "支出97万元"}]}},
      "AMOUNT_INCONSISTENT", True),
+    ("initial budget is another amount", {"initial_budget_wan": 90.0, "facts": {"budget_mentions": [
+        {"value_wan": 100.0, "quote": "年初预算90万元，调整后预算100万元"},
+        {"value_wan": 90.0, "quote": "年初预算90万元，调整后预算100万元"}]}}, "AMOUNT_INCONSISTENT", False),
+    ("funds received is another amount", {"facts": {"budget_mentions": [
+        {"value_wan": 100.0, "quote": "全年预算100万元"}, {"value_wan": 95.0, "quote": "项目资金实际到位95万元。"}]}},
+     "AMOUNT_INCONSISTENT", False),
+    ("budget written twice differently", {"facts": {"budget_mentions": [
+        {"value_wan": 100.0, "quote": "全年预算100万元"}, {"value_wan": 110.0, "quote": "预算金额为110万元"}]}},
+     "AMOUNT_INCONSISTENT", True),
     ("problems and 100", {"problems": ["制度不健全"], "self_score": 100.0, "execution_rate": 100.0},
      "PROBLEMS_WITHOUT_DEDUCTION", True),
     ("problems and no deduction", {"problems": ["制度不健全"], "self_score": 100.0, "execution_rate": 100.0,
@@ -123,6 +134,12 @@ CASES = [
      "YEAR_INCONSISTENT", False),
     ("two years", {"facts": {"year_mentions": [{"year": 2024, "quote": "2024年"}, {"year": 2023, "quote": "2023年"}]}},
      "YEAR_INCONSISTENT", True),
+    ("budget sentence names another year", {"facts": {
+        "year_mentions": [{"year": 2024, "quote": "2024年某项目绩效自评报告"}],
+        "budget_mentions": [{"value_wan": 100.0, "quote": "2023年全年预算100万元"}]}}, "YEAR_INCONSISTENT", True),
+    ("a date in another year is not a fiscal year", {"facts": {
+        "year_mentions": [{"year": 2024, "quote": "2024年某项目绩效自评报告"}],
+        "spent_mentions": [{"value_wan": 98.0, "quote": "截至2025年3月31日支出98万元"}]}}, "YEAR_INCONSISTENT", False),
     ("90 without a table", {"self_score": 90.0}, "NO_SCORE_TABLE", True),
     ("89.9 without a table", {"self_score": 89.9, "grade": "良"}, "NO_SCORE_TABLE", False),
     ("90 with a table", {"indicators": TABLE}, "NO_SCORE_TABLE", False),
