@@ -1,5 +1,182 @@
-"""数据管理 page (placeholder until built)."""
+"""数据管理: upload report files and load them with progress; files that failed and why; values that look
+wrong; corrections of extracted fields (kept with who/when/old/new, surviving re-ingestion)."""
+from __future__ import annotations
 
+from datetime import date
+
+import polars as pl
 import streamlit as st
 
-st.title("数据管理")
+from dashboard import settings
+from dashboard.ingest.load import CorrectionError, add_correction
+from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
+from dashboard.ui import data_inflation as data
+from dashboard.ui.export import download_buttons
+from dashboard.ui.filters import KIND_LABELS
+from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
+from dashboard.ui.layout import header
+from dashboard.ui.suspicious import explain_failure, with_suspicious
+from dashboard.ui.theme import fmt_count
+from dashboard.ui.upload import ingest_uploads, load_running, original_names, save_uploads, with_original_names
+from dashboard.warehouse import WAITING_MESSAGE, WarehouseError
+
+# Fields a user may correct, with their Chinese names (all are in dashboard.ingest.load.CORRECTABLE_FIELDS).
+FIELD_LABELS = {
+    "department": "单位", "year": "年度", "budget_wan": "预算(万元)", "spent_wan": "实际支出(万元)",
+    "initial_budget_wan": "年初预算(万元)", "received_wan": "到位资金(万元)", "self_score": "自评分",
+    "grade": "自评等级", "project_name": "项目名称", "region": "地区", "supervising_department": "主管部门",
+    "kind": "评价类型",
+}
+STATE_LAST_LOAD = "admin_last_load"
+STATE_LAST_CORRECTION = "admin_last_correction"
+
+filters = header("数据管理", "上传报告并导入；查看读取失败的文件和提示；核对可疑数值；更正抽取错误的字段（保留更正人、时间、原值和新值，重新导入后仍然有效）。")
+names = original_names()
+
+# --- Upload ------------------------------------------------------------------------------------
+st.subheader("上传报告")
+max_mb = int(settings.get("max_upload_mb"))
+st.file_uploader(
+    f"选择报告文件（可多选；{' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {max_mb} MB）",
+    type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True, key="admin_upload",
+    max_upload_size=max_mb)
+who_uploads = st.text_input("导入人（可选）", key="admin_uploader", max_chars=40)
+if st.button("导入上传的文件", key="admin_ingest_button", type="primary"):
+    files = st.session_state.get("admin_upload") or []
+    if not files:
+        st.warning("请先选择要上传的报告文件。")
+    else:
+        batch = save_uploads([(f.name, f) for f in files], uploaded_by=who_uploads.strip() or None)
+        lines = [f"{name}: {reason}" for name, reason in batch.rejected]
+        summary = None
+        if batch.saved:
+            if load_running():
+                st.info(WAITING_MESSAGE + "本次导入会在其完成后自动开始。")
+            bar = st.progress(0.0, text=f"正在导入 {len(batch.saved)} 个文件…")
+            summary = ingest_uploads(batch, on_progress=lambda done, total: bar.progress(
+                done / total, text=f"已处理 {done} / {total} 个文件"))
+            bar.empty()
+            names = original_names()
+            lines = [with_original_names(line, names) for line in summary.lines()] + lines
+        st.session_state[STATE_LAST_LOAD] = (summary is not None and summary.ok and not batch.rejected, lines)
+last_load = st.session_state.get(STATE_LAST_LOAD)
+if last_load:
+    ok, lines = last_load
+    (st.success if ok else st.warning)("本次导入完成。" if ok else "本次导入有未成功的文件，详见下方说明。")
+    st.text("\n".join(lines))  # file names come from the browser: plain text only
+
+# --- Files -------------------------------------------------------------------------------------
+st.subheader("文件状态")
+try:
+    files = data.file_statuses(filters)
+except (data.NoWarehouse, WarehouseError):
+    files = pl.DataFrame()
+if files.is_empty():
+    st.info("还没有导入过任何文件。请在上方上传报告，或在服务器上运行 python -m dashboard ingest 文件夹。")
+    st.stop()
+
+files = files.with_columns(
+    pl.col("file_name").map_elements(lambda n: with_original_names(n, names), return_dtype=pl.String),
+    pl.col("error").map_elements(lambda e: with_original_names(e, names), return_dtype=pl.String),
+    pl.col("status").replace(STATUS_LABELS).alias("status_label"),
+)
+failed = files.filter(pl.col("status") == "failed")
+cols = st.columns(3)
+cols[0].metric("已导入文件", fmt_count(files.height - failed.height))
+cols[1].metric("读取失败", fmt_count(failed.height))
+cols[2].metric("有提示的文件", fmt_count(files.filter(pl.col("warnings").list.len() > 0).height))
+
+st.markdown("#### 读取失败的文件")
+if failed.is_empty():
+    st.success("没有读取失败的文件。")
+else:
+    explained = failed.with_columns(
+        pl.col("error").map_elements(lambda e: explain_failure(e)[0], return_dtype=pl.String).alias("error_kind"),
+        pl.col("error").map_elements(lambda e: explain_failure(e)[1], return_dtype=pl.String).alias("advice"),
+    )
+    failure_table = chinese_columns(explained.rename({"error": "error_reason"}),
+                                    ["file_name", "error_kind", "error_reason", "advice", "format", "ingested_at"])
+    st.dataframe(failure_table, key="admin_failures", hide_index=True,
+                 column_config={"原因说明": st.column_config.TextColumn(width="large")})
+    download_buttons(failure_table, "数据管理_读取失败", key="admin_failures_download")
+
+st.markdown("#### 导入时的提示")
+warned = files.filter(pl.col("warnings").list.len() > 0).explode("warnings").rename({"warnings": "warning"})
+if warned.is_empty():
+    st.success("已导入的文件没有提示。")
+else:
+    warning_table = chinese_columns(warned, ["file_name", "warning", "ingested_at"])
+    st.dataframe(warning_table, key="admin_warnings", hide_index=True,
+                 column_config={"提示": st.column_config.TextColumn(width="large")})
+    download_buttons(warning_table, "数据管理_导入提示", key="admin_warnings_download")
+
+# --- Suspicious values -------------------------------------------------------------------------
+st.subheader("可疑数值")
+evaluations = with_suspicious(data.correctable(filters), this_year=date.today().year)
+suspicious = evaluations.filter(pl.col("is_suspicious")).with_columns(
+    pl.col("suspicious").list.join("；").alias("suspicious_text"))
+st.caption(f"按原样保存、未做修改的数值中，看起来不合常理的：自评分超过100或小于0、金额为负、支出超过预算数倍、"
+           f"年度不在2000至{date.today().year + 1}年之间。请核对原文，必要时在下方更正。")
+if suspicious.is_empty():
+    st.success("筛选范围内没有可疑数值。")
+else:
+    suspicious_table = chinese_columns(suspicious, ["project_name", "department", "year", "self_score", "budget_wan",
+                                                    "spent_wan", "suspicious_text", "file_name"])
+    st.dataframe(suspicious_table, key="admin_suspicious", hide_index=True,
+                 column_config={"可疑之处": st.column_config.TextColumn(width="large")})
+    download_buttons(suspicious_table, "数据管理_可疑数值", key="admin_suspicious_download")
+
+# --- Corrections -------------------------------------------------------------------------------
+st.subheader("更正字段")
+if evaluations.is_empty():
+    st.info("筛选范围内没有可更正的评价记录。")
+else:
+    order = pl.concat([suspicious.select("evaluation_id"), evaluations.select("evaluation_id")]).unique(maintain_order=True)
+    by_id = {row["evaluation_id"]: row for row in evaluations.iter_rows(named=True)}
+    labels = {e: ("⚠ " if by_id[e]["is_suspicious"] else "") +
+                 f"{by_id[e]['project_name'] or '（未写明项目名称）'} · {by_id[e]['department'] or '单位不详'} · "
+                 f"{by_id[e]['year'] or '年度不详'} · {with_original_names(by_id[e]['file_name'], names) or ''}"
+              for e in order["evaluation_id"].to_list()}
+    chosen = st.selectbox("评价记录（可疑的排在前面）", list(labels), format_func=lambda e: labels.get(e, e),
+                          key="admin_correct_evaluation")
+    field = st.selectbox("字段", list(FIELD_LABELS), format_func=lambda f: FIELD_LABELS[f], key="admin_correct_field")
+    record = by_id[chosen]
+    current_value = record.get(field)
+    shown_value = KIND_LABELS.get(current_value, current_value) if field == "kind" else current_value
+    st.text(f"当前值：{'（空）' if current_value is None else shown_value}")
+    hint = {"kind": "填写 project_self、department_self 或 external", "grade": "填写 优、良、中 或 差",
+            "year": "四位数年度，如 2023"}.get(field, "金额以万元计" if field.endswith("_wan") else "")
+    new_value = st.text_input("新值", key="admin_correct_value", max_chars=200, help=hint or None)
+    who = st.text_input("更正人（必填）", key="admin_correct_who", max_chars=40)
+    if st.button("保存更正", key="admin_correct_save", type="primary"):
+        if not new_value.strip():
+            st.session_state[STATE_LAST_CORRECTION] = (False, "请填写新值。")
+        elif load_running():
+            st.session_state[STATE_LAST_CORRECTION] = (False, "另一个导入正在进行，请在其完成后再保存更正。")
+        else:
+            try:
+                add_correction(None, record["content_hash"], record["record_index"], field, new_value, who)
+                st.session_state[STATE_LAST_CORRECTION] = (
+                    True, f"已保存：{FIELD_LABELS[field]} 改为 {new_value.strip()}。标记与风险分已按更正后的数值重新计算。")
+                st.rerun()
+            except CorrectionError as exc:
+                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{exc}")
+            except WarehouseError as exc:
+                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{exc}")
+    last = st.session_state.get(STATE_LAST_CORRECTION)
+    if last:
+        (st.success if last[0] else st.error)("更正已保存" if last[0] else "更正未保存")
+        st.text(last[1])
+
+st.markdown("#### 更正记录")
+history = (evaluations.select("evaluation_id", "project_name", "department", "year", "corrections")
+           .explode("corrections").drop_nulls("corrections").unnest("corrections"))
+if history.is_empty():
+    st.info("筛选范围内还没有更正记录。")
+else:
+    history = history.with_columns(pl.col("field").replace(FIELD_LABELS).alias("field_label")).sort(
+        "corrected_at", descending=True)
+    history_table = chinese_columns(history, ["corrected_at", "corrected_by", "project_name", "department", "year",
+                                              "field_label", "old_value", "new_value"])
+    st.dataframe(history_table, key="admin_corrections", hide_index=True)
+    download_buttons(history_table, "数据管理_更正记录", key="admin_corrections_download")

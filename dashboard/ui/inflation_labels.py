@@ -49,6 +49,7 @@ COLUMN_LABELS: dict[str, str] = {
     "file_name": "文件名",
     "status_label": "状态",
     "error_reason": "原因说明",
+    "error_kind": "失败类型",
     "advice": "处理建议",
     "ingested_at": "导入时间",
     "n_records": "评价记录数",

@@ -168,3 +168,14 @@ def ingest_uploads(batch: UploadBatch, db_path: str | os.PathLike | None = None,
 
     return ingest_paths([str(s.stored_path) for s in batch.saved], db_path=db_path, progress=False, echo=False,
                         on_progress=on_progress)
+
+
+def load_running(db_path: str | os.PathLike | None = None) -> bool:
+    """Whether another load or correction holds the warehouse's load lock right now."""
+    from dashboard.warehouse import WarehouseBusy, write_lock
+
+    try:
+        with write_lock(db_path, timeout=0):
+            return False
+    except WarehouseBusy:
+        return True

@@ -53,3 +53,18 @@ def test_saved_under_server_names_within_the_limit(tmp_path):
     assert mapping[stored] == "escape.txt"
     assert with_original_names(f"{stored}: PDF 已加密", mapping) == "escape.txt: PDF 已加密"
     assert original_names(tmp_path / "none") == {}
+
+
+def test_load_running_sees_the_lock(tmp_path):
+    from dashboard.ui.upload import load_running
+    from dashboard.warehouse import write_lock
+
+    db = tmp_path / "w.duckdb"
+    assert load_running(db) is False
+    with write_lock(db):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:  # flock is per open file: ask from another process
+            assert pool.apply(load_running, (str(db),)) is True
+    assert load_running(db) is False
