@@ -83,46 +83,63 @@ def _file_tag(group: list[ReportSpec]) -> str:
         spec.layout, "绩效自评报告")
 
 
-def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None) -> dict:
+def _write_file(job: tuple) -> dict:
+    """Render, add noise and write one file; its own Random keeps the result independent of order."""
+    out, rel, group, file_seed = job
+    rng = random.Random(file_seed)
+    fmt = _pick(rng, FORMAT_WEIGHTS)
+    table_style = _pick(rng, TABLE_STYLES)
+    encoding = "gbk" if rng.random() < 0.15 else "utf-8"
+    crlf = rng.random() < 0.15
+    wrap = rng.random() < 0.10
+    noise = {"fullwidth": rng.random() < 0.12, "spaced": rng.random() < 0.30, "bookmarks": rng.random() < 0.35}
+    blocks = []
+    for spec in group:
+        blocks.extend(render(spec))
+    rel = f"{rel}.{fmt}"
+    path = Path(out) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = Document(source=str(path), format=fmt, blocks=blocks)
+    gen_noise.add_noise(doc, rng, bookmarks=noise["bookmarks"] and fmt == "txt",
+                        fullwidth=noise["fullwidth"], spaced=noise["spaced"])
+    _write(doc, path, fmt, rng, table_style=table_style, encoding=encoding, crlf=crlf, wrap=wrap)
+    txt = fmt == "txt"
+    return {"file": rel, "format": fmt, "table_style": table_style if txt else None,
+            "encoding": encoding if txt else None, "crlf": crlf and txt, "wrapped": wrap and txt, "noise": noise}
+
+
+def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None, *, workers: int = 2) -> dict:
     """Write every file and truth.jsonl under `out`; returns counts for the summary line."""
     specs = build_specs(seed, n_units, n_years)
     rng = random.Random(seed * 7919 + 17)  # file-level choices, separate from the figures
     groups = group_files(specs, rng)
-    truth: list[dict] = []
-    formats: dict[str, int] = {}
+    jobs = []
     for seq, group in enumerate(groups, 1):
         spec = group[0]
-        fmt = _pick(rng, FORMAT_WEIGHTS)
-        table_style = _pick(rng, TABLE_STYLES)
-        encoding = "gbk" if rng.random() < 0.15 else "utf-8"
-        crlf = rng.random() < 0.15
-        wrap = rng.random() < 0.10
-        noise = {"fullwidth": rng.random() < 0.12, "spaced": rng.random() < 0.30, "bookmarks": rng.random() < 0.35}
-        blocks = []
-        for spec_i in group:
-            blocks.extend(render(spec_i))
-        rel = Path(str(spec.year)) / f"{seq:04d}_{spec.unit.short}_{_file_tag(group)}.{fmt}"
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        doc = Document(source=str(path), format=fmt, blocks=blocks)
-        gen_noise.add_noise(doc, rng, bookmarks=noise["bookmarks"] and fmt == "txt",
-                            fullwidth=noise["fullwidth"], spaced=noise["spaced"])
-        _write(doc, path, fmt, rng, table_style=table_style, encoding=encoding, crlf=crlf, wrap=wrap)
-        formats[fmt] = formats.get(fmt, 0) + 1
+        rel = f"{spec.year}/{seq:04d}_{spec.unit.short}_{_file_tag(group)}"
+        jobs.append((str(out), rel, group, seed * 1_000_003 + seq))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            written = list(pool.map(_write_file, jobs, chunksize=16))
+    else:
+        written = [_write_file(job) for job in jobs]
+    truth: list[dict] = []
+    formats: dict[str, int] = {}
+    for group, meta in zip(groups, written):
+        formats[meta["format"]] = formats.get(meta["format"], 0) + 1
         for index, record in enumerate(group):
-            record.file, record.index = rel.as_posix(), index
+            record.file, record.index = meta["file"], index
             corpus_flags = []
             if "PEER_OUTLIER" in record.planted:
                 corpus_flags.append("PEER_OUTLIER")
             if record.copy_group:
                 corpus_flags.append("BOILERPLATE")
             truth.append({
-                "file": rel.as_posix(), "index": index, "records_in_file": len(group), "key": record.key,
+                **meta, "index": index, "records_in_file": len(group), "key": record.key,
                 "unit": record.unit.short, "layout": record.layout, "framework": record.framework,
-                "format": fmt, "table_style": table_style if fmt == "txt" else None,
-                "encoding": encoding if fmt == "txt" else None, "crlf": crlf and fmt == "txt",
-                "wrapped": wrap and fmt == "txt", "noise": noise, "habit": record.habit,
-                "planted": record.planted, "copy_group": record.copy_group,
+                "habit": record.habit, "planted": record.planted, "copy_group": record.copy_group,
                 "truth": record.truth(), "report_flags": record.report_flags(), "corpus_flags": corpus_flags,
             })
     write_truth(out / TRUTH_NAME, truth)
