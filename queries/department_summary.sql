@@ -31,12 +31,10 @@ select
     max(f.year) as last_year,
     sum(f.budget_wan) filter (where f.execution_rate is not null) as budget_wan,
     sum(f.spent_wan) filter (where f.execution_rate is not null) as spent_wan,
-    round(
-        sum(f.spent_wan) filter (where f.execution_rate is not null)
-        / nullif(sum(f.budget_wan) filter (where f.execution_rate is not null), 0) * 100, 2
-    ) as execution_rate_weighted,
+    sum(f.spent_wan) filter (where f.execution_rate is not null)
+        / nullif(sum(f.budget_wan) filter (where f.execution_rate is not null), 0) * 100 as execution_rate_weighted,
     median(f.execution_rate) as execution_rate_median,
-    round(avg(f.self_score), 2) as self_score_mean,
+    avg(f.self_score) as self_score_mean,
     median(f.self_score) as self_score_median,
     count(*) filter (where f.grade = '优') / nullif(count(f.grade), 0) as share_excellent,
     coalesce(sum(p.n_problems), 0)::bigint as n_problems

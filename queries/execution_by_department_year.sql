@@ -25,7 +25,7 @@ select
     count(*) as n_projects,
     sum(budget_wan) as budget_wan,
     sum(spent_wan) as spent_wan,
-    round(sum(spent_wan) / nullif(sum(budget_wan), 0) * 100, 2) as execution_rate_weighted,
+    sum(spent_wan) / nullif(sum(budget_wan), 0) * 100 as execution_rate_weighted,
     median(execution_rate) as execution_rate_median,
     count(*) filter (where execution_rate < 60) / count(*) as share_under_60,
     count(*) filter (where execution_rate < 80) / count(*) as share_under_80,

@@ -26,7 +26,7 @@ select
     count(*) as n_reports,
     sum(budget_wan) as budget_wan,
     sum(spent_wan) as spent_wan,
-    round(sum(spent_wan) / nullif(sum(budget_wan), 0) * 100, 2) as execution_rate
+    sum(spent_wan) / nullif(sum(budget_wan), 0) * 100 as execution_rate
 from facts
 where execution_rate is not null
 group by project_key, year

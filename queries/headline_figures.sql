@@ -24,13 +24,11 @@ select
     count(execution_rate) as n_with_amounts,
     sum(budget_wan) filter (where execution_rate is not null) as budget_wan,
     sum(spent_wan) filter (where execution_rate is not null) as spent_wan,
-    round(
-        sum(spent_wan) filter (where execution_rate is not null)
-        / nullif(sum(budget_wan) filter (where execution_rate is not null), 0) * 100, 2
-    ) as execution_rate_weighted,
+    sum(spent_wan) filter (where execution_rate is not null)
+        / nullif(sum(budget_wan) filter (where execution_rate is not null), 0) * 100 as execution_rate_weighted,
     median(execution_rate) as execution_rate_median,
     count(self_score) as n_scored,
-    round(avg(self_score), 2) as self_score_mean,
+    avg(self_score) as self_score_mean,
     median(self_score) as self_score_median,
     count(*) filter (where grade = '优') as n_excellent,
     count(*) filter (where grade = '优') / nullif(count(grade), 0) as share_excellent,

@@ -26,7 +26,7 @@ select
     year,
     budget_wan,
     spent_wan,
-    round(budget_wan - spent_wan, 2) as unspent_wan,
+    budget_wan - spent_wan as unspent_wan,
     execution_rate,
     self_score,
     grade

@@ -26,8 +26,8 @@ select
     count(*) filter (where points_lost > 0) as n_deductions,
     sum(points_lost) as points_lost_total,
     sum(weight) as weight_total,
-    round(count(distinct evaluation_id) filter (where points_lost > 0)
-          / count(distinct evaluation_id), 4) as share_reports_deducted
+    count(distinct evaluation_id) filter (where points_lost > 0)
+        / count(distinct evaluation_id) as share_reports_deducted
 from rows_in_scope
 group by level1, level3
 order by points_lost_total desc, n_reports_deducted desc, level1, level3

@@ -22,7 +22,7 @@ select
     department_canonical,
     year,
     count(*) as n_scored,
-    round(avg(self_score), 2) as self_score_mean,
+    avg(self_score) as self_score_mean,
     median(self_score) as self_score_median,
     quantile_cont(self_score, 0.25) as self_score_p25,
     quantile_cont(self_score, 0.75) as self_score_p75,

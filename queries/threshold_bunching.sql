@@ -33,12 +33,11 @@ select
                                   and f.self_score < t.threshold) as n_just_below,
     count(f.self_score) filter (where f.self_score >= t.threshold
                                   and f.self_score < t.threshold + coalesce($window_points, 2)) as n_at_or_above,
-    round(
-        (count(f.self_score) filter (where f.self_score >= t.threshold
+    (count(f.self_score) filter (where f.self_score >= t.threshold
                                        and f.self_score < t.threshold + coalesce($window_points, 2)))
         / nullif(count(f.self_score) filter (where f.self_score >= t.threshold - coalesce($window_points, 2)
-                                               and f.self_score < t.threshold), 0), 2
-    ) as ratio_above_to_below
+                                               and f.self_score < t.threshold), 0)
+    as ratio_above_to_below
 from years as y
 cross join thresholds as t
 left join facts as f on f.year is not distinct from y.year

@@ -6,4 +6,6 @@ DataFrame out, composable with .pipe:
 execution (budget execution), scores (distributions, grade mix, bunching), deductions (points lost
 by indicator), reasons (deduction reasons and stated problems in the reason taxonomy) and
 canonical (department and project names; owns the canonical_names table).
+Rates are percentages and shares are fractions (0-1), never rounded here: the two engines round
+halves differently, so rounding is left to what displays them.
 """

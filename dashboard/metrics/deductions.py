@@ -6,8 +6,12 @@ import polars as pl
 
 
 def with_points_lost(indicators: pl.DataFrame) -> pl.DataFrame:
-    """One row per indicator row, plus points_lost: the written deduction, else weight - score, never negative."""
-    lost = pl.coalesce(pl.col("deduction"), pl.col("weight") - pl.col("score"))
+    """One row per indicator row, plus points_lost: weight - score, else the written deduction; never negative.
+
+    The row's own weight and score come first: a written deduction that disagrees with them is more
+    often a misread cell (SCORE_SUM_MISMATCH reports it) than a real loss.
+    """
+    lost = pl.coalesce(pl.col("weight") - pl.col("score"), pl.col("deduction"))
     return indicators.with_columns(
         pl.when(lost.is_not_null()).then(pl.max_horizontal(lost, pl.lit(0.0))).alias("points_lost")
     )
@@ -26,7 +30,7 @@ def points_lost_by_indicator(indicators: pl.DataFrame, levels: tuple[str, ...] =
             pl.col("points_lost").sum().alias("points_lost_total"),
             pl.col("weight").sum().alias("weight_total"),
         )
-        .with_columns((pl.col("n_reports_deducted") / pl.col("n_reports_scored")).round(4).alias("share_reports_deducted"))
+        .with_columns((pl.col("n_reports_deducted") / pl.col("n_reports_scored")).alias("share_reports_deducted"))
         .sort(["points_lost_total", "n_reports_deducted", *levels], descending=[True, True, *[False] * len(levels)],
               nulls_last=True)
     )

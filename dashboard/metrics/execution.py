@@ -13,7 +13,7 @@ def _with_amounts(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _weighted_rate() -> pl.Expr:
-    return (pl.col("spent_wan").sum() / pl.col("budget_wan").sum() * 100).round(2)
+    return pl.col("spent_wan").sum() / pl.col("budget_wan").sum() * 100
 
 
 def execution_rate_by_project(evaluations: pl.DataFrame) -> pl.DataFrame:
@@ -63,7 +63,7 @@ def with_change_from_previous_year(frame: pl.DataFrame, value: str = "execution_
     )
     return (
         frame.join(previous, on=[by, "year"], how="left", nulls_equal=True)
-        .with_columns((pl.col(value) - pl.col(f"{value}_previous_year")).round(2).alias(f"{value}_change"))
+        .with_columns((pl.col(value) - pl.col(f"{value}_previous_year")).alias(f"{value}_change"))
     )
 
 
@@ -72,8 +72,8 @@ def lowest_executors(evaluations: pl.DataFrame, n: int = 20) -> pl.DataFrame:
     return (
         _with_amounts(evaluations)
         .with_columns(
-            (pl.col("spent_wan") / pl.col("budget_wan") * 100).round(2).alias("execution_rate"),
-            (pl.col("budget_wan") - pl.col("spent_wan")).round(2).alias("unspent_wan"),
+            (pl.col("spent_wan") / pl.col("budget_wan") * 100).alias("execution_rate"),
+            (pl.col("budget_wan") - pl.col("spent_wan")).alias("unspent_wan"),
         )
         .sort(["execution_rate", "budget_wan", "evaluation_id"], descending=[False, True, False])
         .head(n)

@@ -126,7 +126,7 @@ def reason_category_trend(categorised: pl.DataFrame, taxonomy: tuple[Category, .
             pl.col("points_lost").sum(),
             _quote(pl.col("reason_text")).unique(maintain_order=True).head(quotes).alias("example_quotes"),
         )
-        .with_columns((pl.col("n_mentions") / pl.col("n_mentions").sum().over("year")).round(4).alias("share_of_year"))
+        .with_columns((pl.col("n_mentions") / pl.col("n_mentions").sum().over("year")).alias("share_of_year"))
         .sort([pl.col("year"), rank], nulls_last=True)
     )
 
@@ -141,4 +141,4 @@ def reason_category_totals(categorised: pl.DataFrame, taxonomy: tuple[Category, 
         pl.col("n_mentions").fill_null(0), pl.col("n_reports").fill_null(0), pl.col("points_lost").fill_null(0.0)
     )
     total = frame.get_column("n_mentions").sum()
-    return frame.with_columns((pl.col("n_mentions") / total if total else pl.lit(0.0)).round(4).alias("share"))
+    return frame.with_columns((pl.col("n_mentions") / total if total else pl.lit(0.0)).alias("share"))

@@ -42,7 +42,7 @@ def score_summary_by_department_year(evaluations: pl.DataFrame) -> pl.DataFrame:
         .group_by("department_canonical", "year")
         .agg(
             pl.len().alias("n_scored"),
-            score.mean().round(2).alias("self_score_mean"),
+            score.mean().alias("self_score_mean"),
             score.median().alias("self_score_median"),
             score.quantile(0.25, interpolation="linear").alias("self_score_p25"),
             score.quantile(0.75, interpolation="linear").alias("self_score_p75"),
@@ -93,6 +93,6 @@ def threshold_bunching(evaluations: pl.DataFrame, thresholds: tuple[float, ...] 
         below = int(((scores >= t - window) & (scores < t)).sum())
         above = int(((scores >= t) & (scores < t + window)).sum())
         rows.append({"threshold": t, "n_just_below": below, "n_at_or_above": above,
-                     "ratio_above_to_below": round(above / below, 2) if below else None})
+                     "ratio_above_to_below": above / below if below else None})
     return pl.DataFrame(rows, schema={"threshold": pl.Float64, "n_just_below": pl.Int64,
                                       "n_at_or_above": pl.Int64, "ratio_above_to_below": pl.Float64})

@@ -142,9 +142,10 @@ select
     i.weight,
     i.score,
     i.deduction,
-    -- never negative; null when neither a deduction nor weight and score are stated
-    case when coalesce(i.deduction, i.weight - i.score) is not null
-         then greatest(coalesce(i.deduction, i.weight - i.score), 0) end as points_lost,
+    -- weight - score (what the row's own figures say was lost; a written deduction can be a
+    -- misread cell), the written deduction only without a score; never negative, null when unknown
+    case when coalesce(i.weight - i.score, i.deduction) is not null
+         then greatest(coalesce(i.weight - i.score, i.deduction), 0) end as points_lost,
     i.reason,
     i.rule,
     i.target,

@@ -19,7 +19,8 @@ INDICATORS = pl.DataFrame({
 
 @pytest.mark.parametrize(("weight", "score", "deduction", "lost"), [
     (10.0, 8.0, None, 2.0),
-    (10.0, 8.0, 1.5, 1.5),   # the written deduction wins
+    (10.0, 8.0, 87.12, 2.0),  # weight and score win over a (misread) written deduction
+    (10.0, None, 1.5, 1.5),  # the written deduction when the score is missing
     (10.0, 11.0, None, 0.0),  # never negative
     (None, 8.0, None, None),  # nothing guessed
 ])
@@ -36,7 +37,7 @@ def test_points_lost_by_level3():
         "n_reports_deducted": pl.Series([2, 2], dtype=pl.UInt32),
         "n_deductions": pl.Series([2, 2], dtype=pl.UInt32),
         "points_lost_total": [5.0, 1.6], "weight_total": [30.0, 30.0],
-        "share_reports_deducted": [0.6667, 0.6667],
+        "share_reports_deducted": [2 / 3, 2 / 3],
     })
     result = points_lost_by_indicator(INDICATORS)
     assert_frame_equal(result, expected, check_dtypes=False)

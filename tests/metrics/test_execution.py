@@ -31,7 +31,7 @@ def test_execution_by_department_year_weighted_and_median():
             "n_projects": pl.Series([1, 3, 1], dtype=pl.UInt32),
             "budget_wan": [40.0, 160.0, 80.0],
             "spent_wan": [38.0, 124.7, 80.0],
-            "execution_rate_weighted": [95.0, 77.94, 100.0],  # 124.7 / 160 = 77.9375%
+            "execution_rate_weighted": [95.0, 124.7 / 160 * 100, 100.0],
             "execution_rate_median": [95.0, 90.0, 100.0],
             "share_under_60": [0.0, 1 / 3, 0.0],
             "share_under_80": [0.0, 1 / 3, 0.0],
