@@ -148,11 +148,15 @@ def _add_word_table(word, table: Table) -> None:
         return
     grid = word.add_table(rows=len(rows), cols=width)
     grid.style = "Table Grid"  # the default template's style with single borders on every cell
-    for r0, c0, r1, c1 in merge_regions(rows):
-        grid.cell(r0, c0).merge(grid.cell(r1, c1))
+    # The grid's cells, listed once: Table.cell() rebuilds the whole list on every call. A merge
+    # keeps its top-left cell, and regions never overlap, so these stay valid while merging.
+    cells = grid._cells
+    regions = merge_regions(rows)
+    for r0, c0, r1, c1 in regions:
+        cells[r0 * width + c0].merge(cells[r1 * width + c1])
     merged_away = {
         (r, c)
-        for r0, c0, r1, c1 in merge_regions(rows)
+        for r0, c0, r1, c1 in regions
         for r in range(r0, r1 + 1)
         for c in range(c0, c1 + 1)
         if (r, c) != (r0, c0)
@@ -161,7 +165,7 @@ def _add_word_table(word, table: Table) -> None:
         for c, text in enumerate(row):
             if (r, c) in merged_away or not text:
                 continue
-            cell = grid.cell(r, c)
+            cell = cells[r * width + c]
             lines = _clean(text).split("\n")
             cell.paragraphs[0].text = lines[0]
             for line in lines[1:]:
