@@ -11,6 +11,7 @@ from dashboard import settings
 from dashboard.ingest.load import CorrectionError, add_correction
 from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
 from dashboard.ui import data_inflation as data
+from dashboard.ui.data import NoWarehouse
 from dashboard.ui.export import download_buttons
 from dashboard.ui.filters import KIND_LABELS
 from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
@@ -69,7 +70,7 @@ if last_load:
 st.subheader("文件状态")
 try:
     files = data.file_statuses(filters)
-except (data.NoWarehouse, WarehouseError):
+except (NoWarehouse, WarehouseError):
     files = pl.DataFrame()
 if files.is_empty():
     st.info("还没有导入过任何文件。请在上方上传报告，或在服务器上运行 python -m dashboard ingest 文件夹。")
