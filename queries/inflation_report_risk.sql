@@ -36,6 +36,7 @@ select
     r.risk_score,
     r.n_flags,
     r.max_severity,
+    r.supported_explanation,
     coalesce(c.flag_codes, []) as flag_codes,
     f.source
 from facts as f

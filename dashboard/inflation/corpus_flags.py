@@ -61,7 +61,9 @@ def refresh(con, rulebook: Rulebook | None = None) -> RefreshSummary:
     _insert_flags(con, corpus)
 
     severities = _query(con, "inflation_flag_severities")
-    risk = report_risk(scores, severities, rulebook)
+    risk = report_risk(scores, severities, rulebook).join(
+        scores.select("evaluation_id", pl.col("explanation").alias("supported_explanation")),
+        on="evaluation_id", how="left")
     con.register("inflation_new_report_risk", risk.to_arrow())
     con.execute("create or replace table report_risk as select * from inflation_new_report_risk")
     con.unregister("inflation_new_report_risk")

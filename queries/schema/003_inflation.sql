@@ -3,14 +3,16 @@
 -- Safe to re-run.
 
 -- One row per evaluation: the score its evidence supports, the gap (claimed − supported, ≥ 0),
--- the risk score 0–100, how many distinct flag codes it carries and the worst severity.
+-- the risk score 0–100, how many distinct flag codes it carries, the worst severity and the
+-- re-scoring's explanation.
 create table if not exists report_risk (
     evaluation_id   varchar,
     supported_score double,
     score_gap       double,
     risk_score      double,
     n_flags         bigint,
-    max_severity    varchar
+    max_severity    varchar,
+    supported_explanation varchar   -- how the supported score was reached, in Chinese
 );
 
 -- One row per canonical department and fiscal year: claimed vs supported scores and the

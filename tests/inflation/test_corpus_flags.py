@@ -137,6 +137,9 @@ def test_refresh_after_a_load_writes_corpus_flags_risk_and_unit_index(copied_cor
     # 000: EXECUTION_RULE_VIOLATION high 35 + two medium 15 + gap 1.38 × 4
     assert by_name["000_b602d48fbaccf327.txt"] == pytest.approx(70.5)
     assert by_name["002_5dcd609a2ddc7662.txt"] == pytest.approx(5.0)
+    [(why,)] = read(db, "select supported_explanation from report_risk join evaluations using (evaluation_id) "
+                        "where source like '%000_b602d48fbaccf327.txt'")
+    assert "86.2%" in why and "98.62分" in why
 
     units = read(db, "select department, year, n_reports, mean_claimed, mean_supported, mean_gap, peer_median_gap, "
                      "inflation_index from unit_inflation where year = 2025 order by department")
