@@ -69,3 +69,18 @@ def test_chinese_dates():
     assert parse_date("2023年3月5日") == dt.date(2023, 3, 5)
     assert find_dates("二〇二三年二月三十日，无效") == []
     assert parse_date("没有日期") is None
+
+
+def test_self_form_and_external_evaluation_both_land_in_the_warehouse(tmp_path, build_warehouse):
+    from dashboard.warehouse import run_query
+
+    db = build_warehouse(tmp_path, [FORMS / "roads_flat.txt", FORMS / "external_roads_2023.txt",
+                                    FORMS / "stacked_three.xlsx", FORMS / "department_report_2023.txt"])
+    rows = run_query("evaluations_list", {}, db_path=db)
+    assert rows.height == 6  # a workbook of three forms gives three evaluations
+    roads = rows.filter(rows["project_name"] == "乡村道路安全隐患整治").sort("kind")
+    assert roads["kind"].to_list() == ["external", "project_self"]
+    assert roads["year"].to_list() == [2023, 2023]
+    assert roads["self_score"].to_list() == [81.5, 94.7]
+    assert roads["project_key"].n_unique() == 1, "the external and the self-evaluation are linked"
+    assert sorted(rows["kind"].to_list()).count("department_self") == 2
