@@ -187,3 +187,22 @@ def test_a_single_framed_cell_is_text_not_a_table(tmp_path: Path):
     back = read_pdf(write_pdf(doc, tmp_path / "framed.pdf"))
     assert back.tables == []
     assert back.paragraphs == ["评价结论", "综合评分95分，评价等级为优。", "附件"]
+
+
+def test_letter_spacing_adds_no_spaces_and_real_spaces_stay(tmp_path: Path):
+    """Justified and 分散对齐 text spreads characters apart; only the PDF's own spaces are spaces."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    _register_font()
+    spread = page.beginText(72, 760)
+    spread.setFont(CJK_FONT, 10.5)
+    spread.setCharSpace(2.5)
+    spread.textLine("项目名称信息化建设")
+    spread.setCharSpace(0)
+    spread.textLine("全年预算数 921.47万元")
+    page.drawText(spread)
+    page.showPage()
+    page.save()
+    path = tmp_path / "spacing.pdf"
+    path.write_bytes(out.getvalue())
+    assert read_pdf(path).paragraphs == ["项目名称信息化建设", "全年预算数 921.47万元"]

@@ -106,6 +106,9 @@ class _BodyReader:
         origin = f"表格 {self.table_count}" if depth == 1 else f"表格 {self.table_count}（嵌套第 {depth} 层）"
         nested: list = []
         rows = [_row_cells(tr, nested) for tr in _children(tbl, TR)]
+        # Rows a table's grid leaves short (no gridAfter) are padded: every row as wide as the table.
+        width = max((len(row) for row in rows), default=0)
+        rows = [row + [""] * (width - len(row)) for row in rows]
         self._add(Table(rows=rows, origin=origin))
         # Tables inside cells follow their parent table, so a form nested in a layout table is found.
         for inner in nested:

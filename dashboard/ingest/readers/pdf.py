@@ -15,8 +15,9 @@ from dashboard.ingest.document import Block, Document, Paragraph, Table
 from dashboard.ingest.errors import ReadError
 from dashboard.ingest.readers.limits import Deadline
 
-# pdfminer splits words at gaps wider than this (points); CJK text has no gaps inside a line.
-X_TOLERANCE = 1.5
+# Space characters the PDF holds are kept as they are; a gap without one becomes a space only when
+# wider than this (points), so the letter-spacing of justified Chinese text adds none.
+X_TOLERANCE = 3
 Y_TOLERANCE = 3
 # How far (in characters) a cell line may stop short of the cell's right edge and still be a wrap.
 WRAP_SLACK_CHARS = 2.2
@@ -281,7 +282,7 @@ def _lines(chars: list[dict]) -> list[_Line]:
         return []
     from pdfplumber.utils.text import chars_to_textmap
 
-    textmap = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE)
+    textmap = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE, keep_blank_chars=True)
     lines: list[_Line] = []
     text: list[str] = []
     objects: list[dict] = []
