@@ -222,3 +222,16 @@ def test_handwritten_web_page_with_noise():
     assert record.indicators[1].reason == "个别对象信息变更未及时核实"
     assert record.problems == [] and record.warnings == []
     assert record.facts["year_mentions"] == [{"year": 2022, "quote": "（2022年度）"}]
+
+
+def test_unit_line_above_the_form_and_units_inside_cells():
+    rows = [["2023年度项目支出绩效自评表"], ["金额单位：元"], ["项目名称", "测试项目"], ["主管部门", "县民政局"],
+            ["项目资金", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["", "年度资金总额", "1,000,000", "1200000", "108万元", "10", "90%", "9"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"],
+            ["产出指标", "数量指标", "救助人数", "≥100人", "120人", "90", "90", ""], ["总分", "", "", "", "", "100", "99", "优"]]
+    from dashboard.ingest.document import Table
+
+    [record] = extract_document(Document(source="t.docx", format="docx", blocks=[Table(rows=rows)]))
+    assert (record.initial_budget_wan, record.budget_wan, record.spent_wan) == (100, 120, 108)
+    assert record.execution_rate == 90 and record.self_score == 99

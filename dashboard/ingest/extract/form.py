@@ -274,6 +274,36 @@ def _rate(cell: str | None, record: EvaluationRecord) -> tuple[float | None, int
     return value, decimals
 
 
+_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+
+
+def _block_unit(rows: list[Row], at: int, label_text: str) -> str:
+    """元 or 万元: the block's own label (项目资金(元)), else a 单位：元 line above it, else 万元."""
+    if re.search(r"[(（]\s*(?:单位[:：]?\s*)?万元\s*[)）]", label_text):
+        return "万元"
+    if _UNIT_YUAN.search(label_text):
+        return "元"
+    for row in reversed(rows[:at]):
+        for cell in row:
+            m = _UNIT_LINE.search(normalize_text(cell))
+            if m:
+                return m.group(1)
+    return "万元"
+
+
+def _amount_wan(cell: str | None, what: str, unit: str, record: EvaluationRecord) -> float | None:
+    """An amount in 万元; a unit written in the cell itself ("1,200,000元") wins over the block's."""
+    value = _number(cell, what, record)
+    if value is None or cell is None:
+        return None
+    text = normalize_text(cell).strip()
+    if text.endswith("万元"):
+        return value
+    if text.endswith("元"):
+        return to_wan(value, "元")
+    return to_wan(value, unit)
+
+
 def _fund_columns(row: Row) -> dict[str, int]:
     cols: dict[str, int] = {}
     for j, cell in enumerate(row):
@@ -294,7 +324,7 @@ def _read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
     label_text = " ".join(header[:first_col]) + " " + " ".join(
         (rows[k][0] if rows[k] else "") for k in range(max(0, at - 1), min(end, at + 4)))
     label_text = normalize_text(label_text)
-    unit = "元" if _UNIT_YUAN.search(label_text) else "万元"
+    unit = _block_unit(rows, at, label_text)
     data = None
     for k in range(at + 1, min(end, at + 8)):
         row = rows[k]
@@ -322,9 +352,9 @@ def _read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
     def cell(role: str) -> str | None:
         return data[cols[role]] if role in cols and cols[role] < len(data) else None
 
-    record.initial_budget_wan = to_wan(_number(cell("initial_budget"), "年初预算数", record), unit)
-    record.budget_wan = to_wan(_number(cell("budget"), "全年预算数", record), unit)
-    record.spent_wan = to_wan(_number(cell("spent"), "全年执行数", record), unit)
+    record.initial_budget_wan = _amount_wan(cell("initial_budget"), "年初预算数", unit, record)
+    record.budget_wan = _amount_wan(cell("budget"), "全年预算数", unit, record)
+    record.spent_wan = _amount_wan(cell("spent"), "全年执行数", unit, record)
     if record.budget_wan is None and record.initial_budget_wan is not None:
         record.budget_wan = record.initial_budget_wan
     rate, decimals = _rate(cell("rate"), record)
