@@ -156,3 +156,56 @@ def test_writer_round_trip_keeps_every_cell(tmp_path: Path):
     doc = read_docx(path)
     assert doc.tables[0].rows == rows
     assert doc.paragraphs == ["自评表", ""]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def _docx_with_body_xml(tmp_path: Path, body_xml: str) -> Path:
+    """A Word file whose body holds exactly this XML (as Word and WPS write it)."""
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    body = word.element.body
+    for element in parse_xml(f"<w:body {W_NS} {MC_NS}>{body_xml}</w:body>"):
+        body.insert(len(body) - 1, element)  # before the section properties
+    path = tmp_path / "crafted.docx"
+    word.save(path)
+    return path
+
+
+def test_content_controls_and_text_boxes_are_read_once(tmp_path: Path):
+    body = (
+        "<w:sdt><w:sdtPr><w:alias w:val='标题'/></w:sdtPr><w:sdtContent>"
+        "<w:p><w:r><w:t>项目支出绩效自评表</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目名称</w:t></w:r></w:p></w:tc>"
+        "<w:sdt><w:sdtContent><w:tc><w:p><w:r><w:t>农村饮水</w:t></w:r></w:p></w:tc></w:sdtContent></w:sdt>"
+        "</w:tr></w:tbl>"
+        "<w:p><w:r><w:t>正文</w:t></w:r><w:r><mc:AlternateContent>"
+        "<mc:Choice Requires='wps'><w:drawing><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p>"
+        "</w:txbxContent></w:drawing></mc:Choice>"
+        "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent>"
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+    doc = read_docx(_docx_with_body_xml(tmp_path, body))
+    assert [b.text if isinstance(b, Paragraph) else b.rows for b in doc.blocks] == [
+        "项目支出绩效自评表",
+        [["项目名称", "农村饮水"]],
+        "正文",
+        "文本框内容",
+    ]
+
+
+def test_grid_before_and_after_keep_cells_in_their_columns(tmp_path: Path):
+    body = (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        "<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr><w:tc><w:p><w:r><w:t>分值</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>10</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:trPr><w:gridAfter w:val='2'/></w:trPr><w:tc><w:p><w:r><w:t>合计</w:t></w:r></w:p></w:tc></w:tr>"
+        "</w:tbl>"
+    )
+    rows = read_docx(_docx_with_body_xml(tmp_path, body)).tables[0].rows
+    assert rows == [["a", "b", "c"], ["", "分值", "10"], ["合计", "", ""]]
