@@ -206,3 +206,22 @@ def test_letter_spacing_adds_no_spaces_and_real_spaces_stay(tmp_path: Path):
     path = tmp_path / "spacing.pdf"
     path.write_bytes(out.getvalue())
     assert read_pdf(path).paragraphs == ["项目名称信息化建设", "全年预算数 921.47万元"]
+
+
+def test_a_table_continued_under_a_xubiao_label_is_one_table(tmp_path: Path):
+    style = _styles()
+    from reportlab.platypus import PageBreak
+
+    first = [["一级指标", "三级指标", "得分"], ["产出", "完成数量", "8"]]
+    rest = [["", "完成及时性", "4"], ["效益", "满意度", "9.4"]]
+
+    def table(rows):
+        return PdfTable([[PdfParagraph(c, style) for c in row] for row in rows], colWidths=[120, 200, 80],
+                        style=[("GRID", (0, 0), (-1, -1), 0.5, "black")])
+
+    path = tmp_path / "xubiao.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
+        [table(first), PageBreak(), PdfParagraph("续表1：", style), table(rest), PdfParagraph("填表人：张三", style)]
+    )
+    doc = read_pdf(path)
+    assert [b.rows if isinstance(b, Table) else b.text for b in doc.blocks] == [first + rest, "填表人：张三"]

@@ -39,6 +39,8 @@ _SENTENCE_END = ("。",)
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _TAIL_BYTES = 2048
+# The label Chinese documents print above the rest of a table on a new page.
+_CONTINUED = re.compile(r"^\s*[(（]?\s*续表\s*[\d一二三四五六七八九十]*\s*[)）]?\s*[:：]?\s*$")
 
 
 @dataclass
@@ -213,6 +215,9 @@ def _merge_continued_tables(pages: list[list[_Placed]]) -> list[_Placed]:
     """A table at the top of a page with the columns of the table ending the page before is its rest."""
     placed: list[_Placed] = []
     for items in pages:
+        if len(items) > 1 and isinstance(items[0].block, Paragraph) and _CONTINUED.match(items[0].block.text):
+            if isinstance(items[1].block, Table) and placed and isinstance(placed[-1].block, Table):
+                items = items[1:]  # "续表" announces the rest of the table before it
         if items and placed:
             first, previous = items[0].block, placed[-1].block
             if isinstance(first, Table) and isinstance(previous, Table) and first.width == previous.width:
