@@ -402,7 +402,8 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
             spec.self_score = round(min(rule_max_score(rate, None) - 0.3, 100 - _needed_extra(spec, rng, habit)), 1)
         if spec.self_score == int(spec.self_score) or rng.random() < 0.6:
             spec.self_score = float(round(spec.self_score))
-            if spec.self_score > rule_max_score(rate, None) + 0.05 and plant != "EXECUTION_RULE_VIOLATION":
+            if (spec.self_score > rule_max_score(rate, None) + 0.05 and plant != "EXECUTION_RULE_VIOLATION"
+                    and not all_full):
                 spec.self_score -= 1
     if plant == "SCORE_SUM_MISMATCH":
         deducted = [r for r in spec.rows if r.score < r.weight and not r.is_execution]
@@ -507,6 +508,10 @@ def external_spec(self_spec: ReportSpec, key: str, rng: random.Random, seq: int)
     extra = _needed_extra(spec, rng, None) + rng.uniform(3, 10)
     _score_table(spec, rng, extra=round(extra, 1), exec_full=False, all_full=False)
     spec.self_score = _table_total(spec)
+    desired = self_spec.self_score - rng.uniform(3, 10)  # the independent score sits below the unit's own
+    if spec.self_score > desired:
+        _deduct(spec.rows, spec.self_score - desired, rng, with_reasons=True)
+        spec.self_score = _table_total(spec)
     spec.grade = grade_band(spec.self_score)
     spec.grade_word = rng.choice(GRADE_WORDS[spec.grade])
     spec.stated_rate, spec.rate_decimals = round(spec.spent / spec.budget * 100, 2), 2
@@ -556,8 +561,8 @@ def build_specs(seed: int, n_units: int | None, n_years: int | None) -> list[Rep
                                  habit=habit, text_seed=text_seed)
                 spec.copy_group = copy_group
                 specs.append(spec)
-                if (year >= FIRST_YEAR + 1 and habit is None and copy_group is None and layout != "form"
-                        and not spec.planted and rng.random() < 0.035):
+                if (year >= FIRST_YEAR + 1 and habit is None and copy_group is None
+                        and not spec.planted and rng.random() < 0.04):
                     specs.append(external_spec(spec, key + "-ext", rng, ext_seq))
                     ext_seq += 1
             if rng.random() < 0.25:
