@@ -235,3 +235,26 @@ def test_unit_line_above_the_form_and_units_inside_cells():
     [record] = extract_document(Document(source="t.docx", format="docx", blocks=[Table(rows=rows)]))
     assert (record.initial_budget_wan, record.budget_wan, record.spent_wan) == (100, 120, 108)
     assert record.execution_rate == 90 and record.self_score == 99
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _all_cells() -> list[str]:
+    from tests.fixtures.make_forms import HEALTH, TRANSFER, WATER
+
+    return [c for v in (WATER, HEALTH, TRANSFER) for c in (render_form(v)[0], *(x for r in render_form(v)[1] for x in r))]
+
+
+CELLS = _all_cells()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(CELLS) | st.text(alphabet="0123456789.%：:分元万产出指标总合计 ", max_size=8), min_size=1, max_size=80))
+def test_any_cell_stream_extracts_without_error(cells):
+    doc = Document(source="fuzz.txt", format="txt", blocks=[Paragraph(c) for c in cells])
+    for record in extract_forms(doc):
+        assert record.kind in ("project_self", "department_self")
+        for indicator in record.indicators:
+            assert indicator.deduction is None or indicator.weight is not None

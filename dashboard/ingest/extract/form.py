@@ -33,8 +33,13 @@ def extract_forms(doc: Document) -> list[EvaluationRecord]:
     """One record per form found in the document (a workbook or web page may hold many)."""
     rows, stream_warnings = rows_from_document(doc)
     records: list[EvaluationRecord] = []
-    for form_rows in split_forms(rows):
-        record = _parse_form(doc.source, form_rows)
+    for number, form_rows in enumerate(split_forms(rows), start=1):
+        try:
+            record = _parse_form(doc.source, form_rows)
+        except (ValueError, IndexError, KeyError, TypeError, ArithmeticError) as exc:
+            # One malformed form must not cost the others in the file; say which one was dropped.
+            doc.warnings.append(f"第 {number} 张自评表结构异常，未能读取（{type(exc).__name__}）")
+            continue
         if record is None:
             continue
         record.warnings = list(doc.warnings) + stream_warnings + record.warnings
