@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from dashboard.inflation.quotes import fmt, quote_number
-from dashboard.inflation.report_flags import CODE_NAMES, flag_record
+from dashboard.inflation.report_flags import flag_record
 from dashboard.inflation.rescoring import supported_score
 from dashboard.inflation.risk import report_risk, unit_inflation
 from dashboard.inflation.rulebook import Rulebook, load_rulebook
@@ -320,5 +320,5 @@ def boilerplate_flags(evaluations: pl.DataFrame, rulebook: Rulebook) -> pl.DataF
     return pl.DataFrame(rows, schema=FLAG_SCHEMA, orient="row")
 
 
-__all__ = ["CODE_NAMES", "refresh", "peer_residuals", "peer_outlier_flags", "boilerplate_pairs",
+__all__ = ["refresh", "peer_residuals", "peer_outlier_flags", "boilerplate_pairs",
            "boilerplate_flags", "shingle_hashes", "build_records", "scores_frame", "RefreshSummary"]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+from dashboard import settings
 from dashboard.inflation.quotes import fmt, quote_around, quote_number, sentence_with
 from dashboard.inflation.row_rules import parse_rule, stated_percent
 from dashboard.inflation.rulebook import Rulebook, load_rulebook
@@ -59,13 +61,17 @@ def flag_record(record: EvaluationRecord, rulebook: Rulebook | None = None) -> l
     return flags
 
 
-_RULEBOOK: list[Rulebook] = []
+_RULEBOOK: dict[tuple[str, int], Rulebook] = {}
 
 
 def _default_rulebook() -> Rulebook:
-    if not _RULEBOOK:
-        _RULEBOOK.append(load_rulebook())
-    return _RULEBOOK[0]
+    """The configured rulebook, read again when its file changes (a county edits it while the app runs)."""
+    path = Path(settings.get("rulebook_path"))
+    key = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _RULEBOOK:
+        _RULEBOOK.clear()
+        _RULEBOOK[key] = load_rulebook(path)
+    return _RULEBOOK[key]
 
 
 def _score_quote(record: EvaluationRecord) -> str:
