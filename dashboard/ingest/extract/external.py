@@ -126,7 +126,7 @@ def _quote(text: str, m: re.Match) -> str:
 
 _NAME_LABEL = re.compile(r"项目名称\s*[:：]\s*([^\n，。；]{2,60})")
 _EVALUATED_UNIT = re.compile(r"对\s*([\u4e00-\u9fff]{2,30}?(?:局|中心|院|站|所|办|委|政府|学校|中学|小学|医院|队|馆|公司|处|室))\s*(?:的\s*)?(?:19|20)\d{2}\s*年")
-_REPORT_SUFFIX = re.compile(r"(?:项目)?(?:支出)?(?:财政)?(?:重点)?(?:绩效)?评价报告$|(?:财政)?重点$")
+_REPORT_SUFFIX = re.compile(r"(?:项目)?(?:支出)?(?:(?:财政)?重点(?:绩效)?(?:评价)?(?:报告)?|(?:绩效)?评价报告)$")
 
 
 def _name_and_unit(record: EvaluationRecord, text: str) -> None:
