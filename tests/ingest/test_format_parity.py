@@ -65,3 +65,19 @@ def test_fixture_tables_are_real_tables(seed: Path):
         pdf_tables = sum(len(page.find_tables()) for page in pdf.pages)
     assert word_tables == text_tables
     assert (pdf_tables >= text_tables) and (pdf_tables > 0) == (text_tables > 0)
+
+
+def test_committed_fixtures_are_what_the_script_makes_now(tmp_path: Path):
+    """Fixtures drift when a seed, the text reader or a writer changes: regenerate and commit them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    written = script.make_seed_copies(tmp_path / "docx", tmp_path / "pdf")
+    stale = [
+        p.name for p in written
+        if not (FIXTURES / f"seeds_{p.parent.name}" / p.name).exists()
+        or p.read_bytes() != (FIXTURES / f"seeds_{p.parent.name}" / p.name).read_bytes()
+    ]
+    assert not stale, f"run `.venv/bin/python tests/fixtures/make_fixtures.py` and commit: {stale}"
