@@ -84,3 +84,9 @@ def test_self_form_and_external_evaluation_both_land_in_the_warehouse(tmp_path, 
     assert roads["self_score"].to_list() == [81.5, 94.7]
     assert roads["project_key"].n_unique() == 1, "the external and the self-evaluation are linked"
     assert sorted(rows["kind"].to_list()).count("department_self") == 2
+
+
+def test_department_wide_report_is_the_units_whole_budget():
+    [record] = extract_file(FORMS / "department_report_2023.txt")
+    assert record.project_name == "部门整体支出"  # the same name the department forms get
+    assert record.year == 2023 and record.budget_wan == 455.6 and record.spent_wan == 430.8

@@ -306,6 +306,8 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
         external = None
     if external is not None and record.kind == "external" and hasattr(external, "enrich_external"):
         external.enrich_external(doc, record)
+    if external is not None and record.kind == "department_self" and hasattr(external, "enrich_department"):
+        external.enrich_department(doc, record)  # added by the forms engineer (issue 3)
 
     for key, label in (("budget_wan", "预算数"), ("spent_wan", "实际支出"), ("self_score", "自评得分"), ("year", "评价年度")):
         if getattr(record, key) is None:
