@@ -150,3 +150,15 @@ def test_cli_prints_one_line_per_bad_file_and_no_traceback():
     for line, path in zip(lines, files):
         assert line.startswith(f"{path}: ")
         assert EXPECTED_REASONS[Path(path).name] in line
+
+
+def test_workbook_renamed_to_docx_is_named_as_such(tmp_path: Path):
+    import openpyxl
+
+    path = tmp_path / "book.docx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "项目名称"
+    workbook.save(path)
+    reason = _refusal(path)
+    assert "其他类型的 Office 文档" in reason
+    assert str(tmp_path) not in reason

@@ -44,17 +44,21 @@ def read_docx(path: str | Path) -> Document:
         from docx.opc.exceptions import PackageNotFoundError
 
         body = docx.Document(str(path)).element.body
+    # The libraries' own messages are English and may quote the path, so the reasons are our own.
     except PackageNotFoundError as exc:
-        raise ReadError(f"不是有效的 {KIND}：缺少文档主体（{exc}）") from exc
+        raise ReadError(f"不是有效的 {KIND}：缺少文档主体") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ReadError(f"不是有效的 {KIND}：压缩内容已损坏（{exc}）") from exc
+        raise ReadError(f"不是有效的 {KIND}：压缩内容已损坏（校验失败或数据不完整）") from exc
     except etree.LxmlError as exc:
         raise ReadError(f"不是有效的 {KIND}：文档的 XML 内容已损坏") from exc
     except KeyError as exc:
-        raise ReadError(f"不是有效的 {KIND}：缺少必需的文档部件（{exc}）") from exc
-    except (ValueError, TypeError, AttributeError, NotImplementedError) as exc:
-        # python-docx says so when the package is another Office type (e.g. a workbook renamed).
-        raise ReadError(f"不是有效的 {KIND}：{exc}") from exc
+        raise ReadError(f"不是有效的 {KIND}：缺少必需的文档部件") from exc
+    except ValueError as exc:
+        if "content type" in str(exc):
+            raise ReadError(f"不是有效的 {KIND}：文件是其他类型的 Office 文档（例如改了扩展名的 Excel 工作簿）") from exc
+        raise ReadError(f"不是有效的 {KIND}：文档结构无法识别") from exc
+    except (TypeError, AttributeError, NotImplementedError) as exc:
+        raise ReadError(f"不是有效的 {KIND}：文档结构无法识别") from exc
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
 
