@@ -22,9 +22,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph as PdfParagraph
-from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus.doctemplate import LayoutError
 
 from dashboard.ingest.document import Document, Paragraph, Table
 

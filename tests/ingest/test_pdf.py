@@ -100,7 +100,7 @@ def _numbered_pages(canvas_, doc_) -> None:
     canvas_.setFont(CJK_FONT, 9)
     canvas_.drawCentredString(A4[0] / 2, 30, f"- {doc_.page} -")
     canvas_.drawString(60, A4[1] - 30, "富民县财政局项目支出绩效评价报告")
-    canvas_.drawRightString(A4[0] - 60, A4[1] - 30, "第 %d 页 共 3 页" % doc_.page)
+    canvas_.drawRightString(A4[0] - 60, A4[1] - 30, f"第 {doc_.page} 页 共 3 页")
 
 
 def test_repeated_header_rows_running_heads_and_page_numbers_are_dropped(tmp_path: Path):
