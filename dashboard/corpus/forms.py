@@ -15,6 +15,8 @@ A form's values (amounts in the form's own unit, `unit` "万元" or "元"):
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +109,7 @@ def render_form(v: dict) -> tuple[str, list[list[str]]]:
     return title, render(v)
 
 
-def _tail(v: dict, width: int, total: list[str]) -> list[list[str]]:
+def _tail(v: dict, total: list[str]) -> list[list[str]]:
     rows = [total]
     if v.get("conclusion") is not None:
         rows.append(["评价结论", v["conclusion"]])
@@ -134,7 +136,7 @@ def _render_anhui(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"])
-    rows += _tail(v, w, ["总分", "", "", "", "", "100", _num(v.get("self_score")), v.get("grade") or ""])
+    rows += _tail(v, ["总分", "", "", "", "", "100", _num(v.get("self_score")), v.get("grade") or ""])
     return _pad(rows, w)
 
 
@@ -154,7 +156,7 @@ def _render_xianjie(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分", "未完成原因及拟采取的改进措施"],
         ["level1", "level2", "level3", "weight", "target", "actual", "score", "reason"])
-    rows += _tail(v, w, ["总分", "", "", "100", "", "", _num(v.get("self_score")), v.get("grade") or ""])
+    rows += _tail(v, ["总分", "", "", "100", "", "", _num(v.get("self_score")), v.get("grade") or ""])
     return _pad(rows, w)
 
 
@@ -180,7 +182,7 @@ def _render_sichuan(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"],
         ["level1", "level2", "level3", "nature", "target", "measure", "actual", "weight", "score", "reason"])
-    rows += _tail(v, w, ["合计", "", "", "", "", "", "", "100", _num(v.get("self_score")), ""])
+    rows += _tail(v, ["合计", "", "", "", "", "", "", "100", _num(v.get("self_score")), ""])
     return _pad(rows, w)
 
 
@@ -197,7 +199,7 @@ def _render_yunnan2080(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分", "偏差原因"],
         ["level1", "level2", "level3", "target", "actual", "score", "reason"])
-    rows += _tail(v, w, ["总分", "", "", "", "", _num(v.get("self_score")), v.get("grade") or ""])
+    rows += _tail(v, ["总分", "", "", "", "", _num(v.get("self_score")), v.get("grade") or ""])
     return _pad(rows, w)
 
 
@@ -216,7 +218,7 @@ def _render_transfer(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"],
         ["level1", "level2", "level3", "target", "actual", "weight", "score"])
-    rows += _tail(v, w, ["合计", "", "", "", "", "100%", _num(v.get("self_score"))])
+    rows += _tail(v, ["合计", "", "", "", "", "100%", _num(v.get("self_score"))])
     return _pad(rows, w)
 
 
@@ -237,7 +239,7 @@ def _render_department(v: dict) -> list[list[str]]:
     rows += _indicator_cells(
         v, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         ["level1", "level2", "level3", "target", "actual", "weight", "score", "reason"])
-    rows += _tail(v, w, ["总分", "", "", "", "", "100", _num(v.get("self_score")), v.get("grade") or ""])
+    rows += _tail(v, ["总分", "", "", "", "", "100", _num(v.get("self_score")), v.get("grade") or ""])
     return _pad(rows, w)
 
 
@@ -305,7 +307,7 @@ def _write_xlsx(forms: list[dict], path: Path, one_sheet: bool) -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
-    book.set_properties({"created": __import__("datetime").datetime(2024, 1, 1)})
+    book.set_properties({"created": dt.datetime(2024, 1, 1)})
     formats: dict[int, object] = {}
 
     def percent(decimals: int):
@@ -333,8 +335,6 @@ def _write_xlsx(forms: list[dict], path: Path, one_sheet: bool) -> None:
 
 
 def _write_xlsx_cell(sheet, i: int, j: int, text: str, percent) -> None:
-    import re
-
     if not text:
         return
     if re.fullmatch(r"\d+(\.\d+)?", text) and not (len(text) > 1 and text.startswith("0") and "." not in text):

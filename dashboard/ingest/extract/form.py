@@ -116,7 +116,6 @@ def _label_value(rows: list[Row], i: int, j: int) -> str | None:
     """The value beside a label: the next filled cell of its row, or the next single-cell row."""
     row = rows[i]
     cell = row[j]
-    k = L.key(cell)
     # "项目名称：xxx" in one cell.
     inline = re.match(r"^[^:：]{2,12}[:：]\s*(.+)$", normalize_text(cell).strip())
     if inline and L.header_label(inline.group(0).split(":")[0].split("：")[0]):
@@ -130,7 +129,6 @@ def _label_value(rows: list[Row], i: int, j: int) -> str | None:
         nxt = _filled(rows[i + 1])[0]
         if not (L.header_label(nxt) or L.fund_role(nxt) or L.indicator_role(nxt) or L.is_title([nxt])):
             return nxt.strip()
-    del k
     return None
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from dashboard.ingest.document import Document, Paragraph, Table
 from dashboard.ingest.extract import form_labels as L
-from dashboard.ingest.normalize import normalize_text
+from dashboard.ingest.normalize import normalize_text, parse_number
 
 Row = list[str]
 
@@ -192,11 +192,10 @@ def _row_options(tokens: list[str], start: int, roles: list[str | None]) -> list
     def walk(k: int, pos: int, cells: dict[str, str]) -> None:
         if k == len(roles):
             w, s = cells.get("weight"), cells.get("score")
-            if w is not None and s is not None:
-                from dashboard.ingest.normalize import parse_number
-
-                if L.is_numeric(w) and L.is_numeric(s) and parse_number(s) > parse_number(w) + 1e-9:
-                    return
+            # A score above its row's weight is a misaligned row, not a form's claim.
+            if w is not None and s is not None and L.is_numeric(w) and L.is_numeric(s) \
+                    and parse_number(s) > parse_number(w) + 1e-9:
+                return
             options.append((pos, dict(cells)))
             return
         role = roles[k]
