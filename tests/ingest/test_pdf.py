@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pdfplumber
@@ -230,3 +231,24 @@ def test_a_table_continued_under_a_xubiao_label_is_one_table(tmp_path: Path):
     )
     doc = read_pdf(path)
     assert [b.rows if isinstance(b, Table) else b.text for b in doc.blocks] == [first + rest, "填表人：张三"]
+
+
+def test_a_page_ruled_like_graph_paper_is_read_as_text_fast(tmp_path: Path):
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for i in range(100):  # a 100 x 100 grid: pdfplumber needs ~10 s to turn it into cells
+        page.line(50, 50 + i * 7, 550, 50 + i * 7)
+        page.line(50 + i * 5, 50, 50 + i * 5, 750)
+    _register_font()
+    page.setFont(CJK_FONT, 12)
+    page.drawString(60, 790, "附图：项目进度网格")
+    page.showPage()
+    page.save()
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(out.getvalue())
+
+    started = time.monotonic()
+    doc = read_pdf(path)
+    assert time.monotonic() - started < 5
+    assert doc.paragraphs == ["附图：项目进度网格"]
+    assert doc.warnings == ["第 1 页线条过多（类似网格或图表），未识别其中的表格，文字按行读取"]

@@ -25,6 +25,9 @@ WRAP_SLACK_CHARS = 2.2
 CELL_PADDING_PT = 5.0
 # How much narrower than the left margin the right one may be on a page of prose, in points.
 RIGHT_MARGIN_TOLERANCE_PT = 36.0
+# Horizontal x vertical rules on one page beyond which tables are not searched (a 70 x 70 grid):
+# real forms stay far below (a 60-row, 12-column table is about 800), graph paper does not.
+MAX_RULE_CROSSINGS = 5000
 # The share of the page height at the top and bottom where headers and page numbers live.
 MARGIN_SHARE = 0.07
 _PAGE_NUMBER = re.compile(
@@ -80,7 +83,7 @@ def read_pdf(path: str | Path) -> Document:
                 deadline.check(f"已读 {number - 1}/{page_count} 页")
                 if _undecodable(page):
                     undecodable_pages.append(number)
-                elif items := _page_items(page):
+                elif items := _page_items(page, doc.warnings):
                     pages.append(items)
                 else:
                     blank_pages.append(number)
@@ -170,10 +173,28 @@ class _Placed:
     in_margin: bool = False  # in the band where running headers, footers and page numbers sit
 
 
-def _page_items(page) -> list[_Placed]:
+def _too_many_rules(page) -> bool:
+    """A page ruled like graph paper (a chart, a scanned grid): table finding would take minutes."""
+    from pdfplumber.table import DEFAULT_JOIN_TOLERANCE, DEFAULT_SNAP_TOLERANCE, merge_edges
+
+    edges = page.edges
+    if len(edges) < 2 * 60:
+        return False
+    merged = merge_edges(edges, DEFAULT_SNAP_TOLERANCE, DEFAULT_SNAP_TOLERANCE,
+                         DEFAULT_JOIN_TOLERANCE, DEFAULT_JOIN_TOLERANCE)
+    horizontal = sum(1 for e in merged if e["orientation"] == "h")
+    return horizontal * (len(merged) - horizontal) > MAX_RULE_CROSSINGS
+
+
+def _page_items(page, warnings: list[str]) -> list[_Placed]:
     """Tables and text lines of one page, top to bottom; text inside tables only as cells."""
+    found = []
+    if _too_many_rules(page):
+        warnings.append(f"第 {page.page_number} 页线条过多（类似网格或图表），未识别其中的表格，文字按行读取")
+    else:
+        found = page.find_tables()
     tables = []
-    for table in page.find_tables():
+    for table in found:
         if not table.cells:
             continue
         rows = _table_rows(page, table)
