@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -24,13 +25,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from dashboard import settings
-from dashboard.ingest.normalize import normalize_text, to_simplified
+from dashboard.metrics.text import fold
 
 # A near match is only taken at or above this rapidfuzz ratio (0-100).
 DEPARTMENT_MATCH_RATIO = 90.0
 PROJECT_MATCH_RATIO = 90.0
 
-_SPACES = re.compile(r"\s+")
 _QUOTES = re.compile(r"[“”\"'‘’《》「」『』<>]")
 _PUNCT = re.compile(r"[，,。.、;；:：!！?？()（）\[\]【】{}\-—_/\\·•]")
 _ADMIN_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|县|市|区|旗|州|省))")
@@ -48,18 +48,11 @@ _YEAR_PREFIX = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})(?:
 _REPORT_SUFFIX = re.compile(r"(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价)?(?:报告|表)$")
 
 
-def fold(text: str | None) -> str | None:
-    """Width, spacing and script folded: the form two spellings of one name share."""
-    if text is None:
-        return None
-    folded = _SPACES.sub("", to_simplified(normalize_text(str(text))))
-    return folded or None
-
-
 def _looks_like_unit(rest: str) -> bool:
     return len(rest) >= 2 and rest.endswith(_UNIT_ENDINGS) and not rest.startswith("委")
 
 
+@lru_cache(maxsize=65536)
 def county_of_region(region: str | None) -> str | None:
     """The county or city a region names: the last administrative unit (昆明市富民县 -> 富民县)."""
     folded = fold(region)
@@ -72,11 +65,15 @@ def county_of_region(region: str | None) -> str | None:
 
 def split_county(name: str, known_places: frozenset[str] = frozenset()) -> tuple[str | None, str]:
     """(county named in the prefix or None, the unit name without place prefixes)."""
+    return _split_county(name, tuple(sorted(known_places, key=lambda p: (-len(p), p))))
+
+
+@lru_cache(maxsize=262144)
+def _split_county(name: str, known_places: tuple[str, ...]) -> tuple[str | None, str]:
     county = None
     rest = name
     while True:
-        place = next((p for p in sorted(known_places, key=len, reverse=True)
-                      if rest.startswith(p) and _looks_like_unit(rest[len(p):])), None)
+        place = next((p for p in known_places if rest.startswith(p) and _looks_like_unit(rest[len(p):])), None)
         if place is None:
             match = _ADMIN_PREFIX.match(rest)
             if match and match.group(1) not in _NOT_PLACES and match.group(1)[0] not in "县市区省州" \
@@ -103,6 +100,7 @@ def department_label(county: str | None, unit: str) -> str:
     return county + unit
 
 
+@lru_cache(maxsize=262144)
 def project_forms(project_name: str | None, department: str | None) -> tuple[str | None, str | None]:
     """(display form, match form) of a project name: code, year, unit and report-type words removed."""
     display = fold(project_name)
@@ -201,21 +199,29 @@ def canonical_names_frame(evaluations: pl.DataFrame, aliases: Aliases | None = N
     rows = evaluations.select("evaluation_id", "department", "region", "project_name", "year").to_dicts()
     known_places = frozenset(c for c in (county_of_region(r["region"]) for r in rows) if c)
 
-    # Departments: (county, unit) per row, then near matches within each county.
+    # Departments: (county, unit) per distinct (department, region), then near matches within each county.
+    places = tuple(sorted(known_places, key=lambda p: (-len(p), p)))
+    unit_memo: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
+
+    def unit_and_county(department: str | None, region: str | None) -> tuple[str | None, str | None]:
+        name = fold(department)
+        if not name:
+            return county_of_region(region), None
+        if name in aliases.department:  # an alias applies once, to the full name or else the unit
+            county, unit = _split_county(aliases.department[name], places)
+        else:
+            county, unit = _split_county(name, places)
+            if unit in aliases.department:
+                alias_county, unit = _split_county(aliases.department[unit], places)
+                county = county or alias_county
+        return county or county_of_region(region), unit
+
     unit_of: list[tuple[str | None, str | None]] = []
     for row in rows:
-        name = fold(row["department"])
-        if not name:
-            unit_of.append((county_of_region(row["region"]), None))
-            continue
-        if name in aliases.department:  # an alias applies once, to the full name or else the unit
-            county, unit = split_county(aliases.department[name], known_places)
-        else:
-            county, unit = split_county(name, known_places)
-            if unit in aliases.department:
-                alias_county, unit = split_county(aliases.department[unit], known_places)
-                county = county or alias_county
-        unit_of.append((county or county_of_region(row["region"]), unit))
+        key = (row["department"], row["region"])
+        if key not in unit_memo:
+            unit_memo[key] = unit_and_county(*key)
+        unit_of.append(unit_memo[key])
 
     units_by_county: dict[str | None, Counter] = defaultdict(Counter)
     for county, unit in unit_of:

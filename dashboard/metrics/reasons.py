@@ -15,7 +15,6 @@ from dashboard.ingest.normalize import normalize_text, to_simplified
 
 TAXONOMY_PATH = settings.ROOT / "data" / "reason_taxonomy.toml"
 OTHER = "其他"
-QUOTE_CHARS = 80
 _NUMBERING = r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)\s*"
 
 
@@ -58,52 +57,65 @@ def _category_expr(column: str, taxonomy: tuple[Category, ...]) -> pl.Expr:
     return expr
 
 
-def categorised_reasons(reasons: pl.DataFrame, taxonomy: tuple[Category, ...] | None = None,
-                        include_problems_of_scored_reports: bool = False) -> pl.DataFrame:
-    """Same grain as deduction_reasons.sql (source, department, year, indicator, text) plus reason_normalised and category.
+def text_categories(texts: pl.Series, taxonomy: tuple[Category, ...] | None = None) -> pl.DataFrame:
+    """One row per distinct text: reason_normalised and its category (null when no category fits).
 
+    The first clause decides ("制度有待完善，资金分配没有…" is about rules), then the whole text.
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    distinct = texts.drop_nulls().unique().sort()
+    frame = pl.DataFrame({
+        "text": distinct,
+        "reason_normalised": [normalise_reason(t) for t in distinct],
+    }, schema={"text": pl.String, "reason_normalised": pl.String})
+    return frame.with_columns(
+        pl.col("reason_normalised").str.extract(r"^([^，,；;。]+)", 1).alias("_head"),
+    ).with_columns(
+        pl.coalesce(_category_expr("_head", taxonomy), _category_expr("reason_normalised", taxonomy)).alias("category")
+    ).drop("_head")
+
+
+def categorised_reasons(mentions: pl.DataFrame, taxonomy: tuple[Category, ...] | None = None,
+                        include_problems_of_scored_reports: bool = False) -> pl.DataFrame:
+    """One row per mention (a deduction reason or a stated problem), with reason_normalised and category.
+
+    A deduction whose text fits no category takes its indicator's (level3) category, then 其他.
     Problems stated by reports that have a score table usually repeat their deductions, so they are
     left out unless asked for; problems of reports without a score table always count.
     """
-    taxonomy = taxonomy or load_taxonomy()
-    frame = reasons
+    frame = mentions.drop([c for c in ("reason_normalised", "category") if c in mentions.columns])
     if not include_problems_of_scored_reports:
         frame = frame.filter((pl.col("source") != "problem") | ~pl.col("has_score_table").fill_null(False))
-    # Each distinct text is normalised once: boilerplate reasons repeat across thousands of reports.
-    texts = frame.select(pl.col("reason_text").unique()).with_columns(
-        pl.col("reason_text").map_elements(normalise_reason, return_dtype=pl.String).alias("reason_normalised")
+    level3 = pl.col("level3") if "level3" in frame.columns else pl.lit(None, dtype=pl.String)
+    frame = frame.with_columns(level3.cast(pl.String).alias("_level3"))
+    by_text = text_categories(pl.concat([frame["reason_text"], frame["_level3"]]), taxonomy)
+    return (
+        frame.join(by_text, left_on="reason_text", right_on="text", how="left")
+        .join(by_text.select("text", pl.col("category").alias("_level3_category")),
+              left_on="_level3", right_on="text", how="left")
+        .with_columns(
+            pl.col("reason_normalised").fill_null(pl.col("reason_text").str.strip_chars()),
+            pl.coalesce(
+                pl.col("category"),
+                pl.when(pl.col("source") == "deduction").then(pl.col("_level3_category")),
+                pl.lit(OTHER),
+            ).alias("category"),
+        )
+        .drop("_level3", "_level3_category")
     )
-    level3 = frame.select(pl.col("level3").cast(pl.String).unique()).with_columns(
-        pl.col("level3").map_elements(lambda s: to_simplified(normalize_text(s)), return_dtype=pl.String)
-        .alias("_level3")
-    )
-    frame = (
-        frame.join(texts, on="reason_text", how="left", nulls_equal=True)
-        .join(level3, on="level3", how="left", nulls_equal=True)
-        .with_columns(pl.col("reason_normalised").str.extract(r"^([^，,；;。]+)", 1).alias("_head"))
-    )
-    # The first clause decides ("制度有待完善，资金分配没有…" is about rules), then the whole
-    # text, then the indicator's name.
-    return frame.with_columns(
-        pl.coalesce(_category_expr("_head", taxonomy), _category_expr("reason_normalised", taxonomy),
-                    _category_expr("_level3", taxonomy), pl.lit(OTHER)).alias("category")
-    ).drop("_level3", "_head")
-
-
-def _quote(text: pl.Expr) -> pl.Expr:
-    return pl.when(text.str.len_chars() > QUOTE_CHARS).then(text.str.slice(0, QUOTE_CHARS) + "…").otherwise(text)
 
 
 def top_reasons_by_department_year(categorised: pl.DataFrame, n: int = 5) -> pl.DataFrame:
     """One row per department_canonical, year and normalised reason, the n most mentioned of each department-year."""
     keys = ["department_canonical", "year"]
     return (
-        categorised.group_by(*keys, "reason_normalised", "category")
+        categorised.group_by(*keys, "reason_normalised")
         .agg(
-            pl.col("n_mentions").sum(),
-            pl.col("n_reports").sum(),
-            pl.col("points_lost").sum(),
-            _quote(pl.col("reason_text").sort().first()).alias("example_quote"),
+            pl.col("category").min(),
+            pl.len().alias("n_mentions"),
+            pl.col("evaluation_id").n_unique().alias("n_reports"),
+            pl.col("points_lost").sum().fill_null(0.0),
+            pl.col("reason_text").min().alias("example_quote"),
         )
         .sort([*keys, "n_mentions", "points_lost", "reason_normalised"],
               descending=[False, False, True, True, False], nulls_last=True)
@@ -112,33 +124,62 @@ def top_reasons_by_department_year(categorised: pl.DataFrame, n: int = 5) -> pl.
     )
 
 
-def reason_category_trend(categorised: pl.DataFrame, taxonomy: tuple[Category, ...] | None = None,
-                          quotes: int = 3) -> pl.DataFrame:
-    """One row per category and year: mentions, reports, points lost, share of the year's mentions, example quotes."""
-    order = category_names(taxonomy)
-    rank = pl.col("category").replace_strict(order, list(range(len(order))), default=len(order), return_dtype=pl.Int32)
+def reason_category_trend(categorised: pl.DataFrame, quotes: int = 3) -> pl.DataFrame:
+    """One row per category and year: mentions, reports, points lost, share of the year's mentions, the most given texts."""
+    examples = (
+        categorised.group_by("category", "year", "reason_text").agg(pl.len().alias("n"))
+        .sort(["n", "reason_text"], descending=[True, False])
+        .group_by("category", "year", maintain_order=True)
+        .agg(pl.col("reason_text").head(quotes).alias("example_quotes"))
+    )
+    counts = categorised.group_by("category", "year").agg(
+        pl.len().alias("n_mentions"),
+        pl.col("evaluation_id").n_unique().alias("n_reports"),
+        pl.col("points_lost").sum().fill_null(0.0),
+    )
     return (
-        categorised.sort("n_mentions", "reason_text", descending=[True, False])
-        .group_by("category", "year")
-        .agg(
-            pl.col("n_mentions").sum(),
-            pl.col("n_reports").sum(),
-            pl.col("points_lost").sum(),
-            _quote(pl.col("reason_text")).unique(maintain_order=True).head(quotes).alias("example_quotes"),
-        )
-        .with_columns((pl.col("n_mentions") / pl.col("n_mentions").sum().over("year")).alias("share_of_year"))
-        .sort([pl.col("year"), rank], nulls_last=True)
+        counts.with_columns((pl.col("n_mentions") / pl.col("n_mentions").sum().over("year")).alias("share_of_year"))
+        .join(examples, on=["category", "year"], how="left", nulls_equal=True)
+        .sort(["year", "n_mentions", "category"], descending=[False, True, False], nulls_last=True)
     )
 
 
-def reason_category_totals(categorised: pl.DataFrame, taxonomy: tuple[Category, ...] | None = None) -> pl.DataFrame:
-    """One row per category of the taxonomy (zero when absent): mentions, reports, points lost and share of mentions."""
+def reason_category_totals(trend: pl.DataFrame, taxonomy: tuple[Category, ...] | None = None) -> pl.DataFrame:
+    """One row per category of the taxonomy, in its order (zero when absent): mentions, reports, points lost, share.
+
+    Input: reason_category_trend's frame or reason_categories_by_year.sql's (category x year).
+    """
     order = category_names(taxonomy)
-    counts = categorised.group_by("category").agg(
+    counts = trend.group_by("category").agg(
         pl.col("n_mentions").sum(), pl.col("n_reports").sum(), pl.col("points_lost").sum()
     )
     frame = pl.DataFrame({"category": order}).join(counts, on="category", how="left").with_columns(
-        pl.col("n_mentions").fill_null(0), pl.col("n_reports").fill_null(0), pl.col("points_lost").fill_null(0.0)
+        pl.col("n_mentions").fill_null(0), pl.col("n_reports").fill_null(0),
+        pl.col("points_lost").cast(pl.Float64).fill_null(0.0),
     )
     total = frame.get_column("n_mentions").sum()
     return frame.with_columns((pl.col("n_mentions") / total if total else pl.lit(0.0)).alias("share"))
+
+
+def refresh(con) -> int:
+    """Rewrite reason_categories from every distinct reason, problem and indicator name; returns the rows written."""
+    cur = con.cursor()
+    texts = cur.sql("""
+        select reason as text from indicator_scores where reason is not null
+        union
+        select level3 from indicator_scores where level3 is not null
+        union
+        select problem_text from problems
+    """).pl()
+    frame = text_categories(texts["text"])
+    cur.execute("begin transaction")
+    try:
+        cur.execute("delete from reason_categories")
+        cur.register("reason_rows", frame)
+        cur.execute("insert into reason_categories by name select * from reason_rows")
+        cur.unregister("reason_rows")
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
+    return frame.height

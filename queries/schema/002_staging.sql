@@ -7,6 +7,8 @@
 -- indicator_facts       indicator rows with points_lost and the evaluation's filter columns.
 -- problem_facts         stated problems with the evaluation's filter columns and has_score_table.
 -- flag_facts            flags with the evaluation's filter columns.
+-- reason_facts          every deduction reason and stated problem, with its normalised text and
+--                       category in the reason taxonomy (data/reason_taxonomy.toml).
 
 -- Written by dashboard.metrics.canonical.refresh(con) after every load or correction. The *_source
 -- columns hold the names the canonical form was computed from, so a row made stale by a later
@@ -20,6 +22,15 @@ create table if not exists canonical_names (
     department_canonical varchar,
     project_canonical    varchar,
     project_key          varchar not null
+);
+
+-- Written by dashboard.metrics.reasons.refresh(con) after every load or correction: each distinct
+-- reason text, problem text and third-level indicator name, normalised and filed in the reason
+-- taxonomy (category null when the text matches no category of it).
+create table if not exists reason_categories (
+    text              varchar primary key,
+    reason_normalised varchar,
+    category          varchar
 );
 
 create or replace view evaluation_corrected as
@@ -202,3 +213,52 @@ select
     f.spent_wan
 from flags as g
 join evaluation_facts as f on f.evaluation_id = g.evaluation_id;
+
+-- One row per mention: a deduction (an indicator row that lost points and gives a reason) or a
+-- stated problem. A deduction whose text fits no category takes its indicator's category;
+-- '其他' is the taxonomy's catch-all.
+create or replace view reason_facts as
+select
+    'deduction' as source,
+    i.evaluation_id,
+    i.department_canonical,
+    i.project_key,
+    i.project_name,
+    i.year,
+    i.region,
+    i.county,
+    i.grade,
+    i.kind,
+    i.level1,
+    i.level3,
+    i.reason as reason_text,
+    coalesce(t.reason_normalised, trim(i.reason)) as reason_normalised,
+    coalesce(t.category, l.category, '其他') as category,
+    i.points_lost,
+    true as has_score_table
+from indicator_facts as i
+left join reason_categories as t on t.text = i.reason
+left join reason_categories as l on l.text = i.level3
+where i.points_lost > 0 and nullif(trim(i.reason), '') is not null
+union all
+select
+    'problem' as source,
+    p.evaluation_id,
+    p.department_canonical,
+    p.project_key,
+    p.project_name,
+    p.year,
+    p.region,
+    p.county,
+    p.grade,
+    p.kind,
+    null as level1,
+    null as level3,
+    p.problem_text as reason_text,
+    coalesce(t.reason_normalised, trim(p.problem_text)) as reason_normalised,
+    coalesce(t.category, '其他') as category,
+    null as points_lost,
+    p.has_score_table
+from problem_facts as p
+left join reason_categories as t on t.text = p.problem_text
+where nullif(trim(p.problem_text), '') is not null;

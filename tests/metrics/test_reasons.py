@@ -17,9 +17,9 @@ TAXONOMY = tomllib.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))["category"]
 
 def _reasons(rows):
     return pl.DataFrame(rows, schema={
-        "source": pl.String, "department_canonical": pl.String, "year": pl.Int32, "level1": pl.String,
-        "level3": pl.String, "reason_text": pl.String, "n_mentions": pl.Int64, "n_reports": pl.Int64,
-        "points_lost": pl.Float64, "has_score_table": pl.Boolean,
+        "source": pl.String, "evaluation_id": pl.String, "department_canonical": pl.String, "year": pl.Int32,
+        "level1": pl.String, "level3": pl.String, "reason_text": pl.String, "points_lost": pl.Float64,
+        "has_score_table": pl.Boolean,
     }, orient="row")
 
 
@@ -44,7 +44,7 @@ def test_normalise_reason(text, normalised):
 @pytest.mark.parametrize(("category", "example"),
                          [(c["name"], e) for c in TAXONOMY for e in c.get("examples", [])])
 def test_every_documented_example_files_into_its_category(category, example):
-    frame = categorised_reasons(_reasons([("deduction", "甲", 2024, None, None, example, 1, 1, 1.0, True)]))
+    frame = categorised_reasons(_reasons([("deduction", "e1", "甲", 2024, None, None, example, 1.0, True)]))
     assert frame["category"][0] == category
 
 
@@ -52,25 +52,29 @@ def test_every_documented_example_files_into_its_category(category, example):
     ("项目管理制度有待完善，资金分配没有制定严格的用款计划", None, "制度合同验收资料缺失"),  # first clause decides
     ("资金支付进度较慢，年底集中支付", None, "执行或支付进度慢"),
     ("未达到预期", "服务对象满意度", "满意度"),  # the indicator's name when the text says nothing
+    ("：", "完成数量", "产出数量或质量不足"),
     ("平台故障响应与修复仍有提升空间", None, OTHER),
 ])
 def test_category_from_text_then_indicator(text, level3, category):
-    frame = categorised_reasons(_reasons([("deduction", "甲", 2024, "效益", level3, text, 1, 1, 1.0, True)]))
+    frame = categorised_reasons(_reasons([("deduction", "e1", "甲", 2024, "效益", level3, text, 1.0, True)]))
     assert frame["category"][0] == category
 
 
 ROWS = [
-    ("deduction", "甲", 2023, "产出", "完成数量", "项目实施的实际产出数小于计划数", 3, 3, 6.0, True),
-    ("deduction", "甲", 2023, "决策", "绩效指标明确性", "指标不够细化", 1, 1, 1.0, True),
-    ("deduction", "甲", 2024, "决策", "绩效指标明确性", "指标不够细化。", 2, 2, 2.0, True),
-    ("problem", "甲", 2024, None, None, "绩效指标设立科学性有待加强", 1, 1, None, False),
-    ("problem", "甲", 2024, None, None, "预算编制精细度欠佳", 1, 1, None, True),  # repeats a scored report
+    ("deduction", "e1", "甲", 2023, "产出", "完成数量", "项目实施的实际产出数小于计划数", 2.0, True),
+    ("deduction", "e2", "甲", 2023, "产出", "完成数量", "项目实施的实际产出数小于计划数", 3.0, True),
+    ("deduction", "e2", "甲", 2023, "产出", "完成及时性", "项目实施的实际产出数小于计划数", 1.0, True),
+    ("deduction", "e1", "甲", 2023, "决策", "绩效指标明确性", "指标不够细化", 1.0, True),
+    ("deduction", "e3", "甲", 2024, "决策", "绩效指标明确性", "指标不够细化。", 1.0, True),
+    ("deduction", "e4", "甲", 2024, "决策", "绩效指标明确性", "指标不够细化", 1.0, True),
+    ("problem", "e5", "甲", 2024, None, None, "绩效指标设立科学性有待加强", None, False),
+    ("problem", "e3", "甲", 2024, None, None, "预算编制精细度欠佳", None, True),  # repeats a scored report
 ]
 
 
 def test_problems_of_scored_reports_are_left_out_unless_asked():
-    assert categorised_reasons(_reasons(ROWS)).height == 4
-    assert categorised_reasons(_reasons(ROWS), include_problems_of_scored_reports=True).height == 5
+    assert categorised_reasons(_reasons(ROWS)).height == 7
+    assert categorised_reasons(_reasons(ROWS), include_problems_of_scored_reports=True).height == 8
 
 
 def test_top_reasons_by_department_year():
@@ -79,8 +83,8 @@ def test_top_reasons_by_department_year():
         "department_canonical": ["甲", "甲"], "year": pl.Series([2023, 2024], dtype=pl.Int32),
         "reason_normalised": ["项目实施的实际产出数小于计划数", "指标不够细化"],
         "category": ["产出数量或质量不足", "指标设置不够细化"],
-        "n_mentions": [3, 2], "n_reports": [3, 2], "points_lost": [6.0, 2.0],
-        "example_quote": ["项目实施的实际产出数小于计划数", "指标不够细化。"],
+        "n_mentions": [3, 2], "n_reports": [2, 2], "points_lost": [6.0, 2.0],
+        "example_quote": ["项目实施的实际产出数小于计划数", "指标不够细化"],
         "rank": [1, 1],
     })
     assert_frame_equal(top, expected, check_dtypes=False)
@@ -88,17 +92,18 @@ def test_top_reasons_by_department_year():
 
 def test_category_trend_across_years_with_quotes():
     trend = reason_category_trend(categorised_reasons(_reasons(ROWS)))
-    assert trend.select("category", "year", "n_mentions", "share_of_year").rows() == [
-        ("指标设置不够细化", 2023, 1, 0.25), ("产出数量或质量不足", 2023, 3, 0.75),
-        ("指标设置不够细化", 2024, 3, 1.0),
+    assert trend.select("category", "year", "n_mentions", "n_reports", "share_of_year").rows() == [
+        ("产出数量或质量不足", 2023, 3, 2, 0.75), ("指标设置不够细化", 2023, 1, 1, 0.25),
+        ("指标设置不够细化", 2024, 3, 3, 1.0),
     ]
-    assert trend["example_quotes"][2].to_list() == ["指标不够细化。", "绩效指标设立科学性有待加强"]
+    assert trend["example_quotes"][2].to_list() == ["指标不够细化", "指标不够细化。", "绩效指标设立科学性有待加强"]
+    assert trend["points_lost"].to_list() == [6.0, 1.0, 2.0]
 
 
 def test_category_totals_list_every_category():
-    totals = reason_category_totals(categorised_reasons(_reasons(ROWS)))
+    totals = reason_category_totals(reason_category_trend(categorised_reasons(_reasons(ROWS))))
     assert totals["category"].to_list() == category_names()
     assert dict(zip(totals["category"], totals["n_mentions"]))["指标设置不够细化"] == 4
     assert totals["share"].sum() == pytest.approx(1.0)
-    empty = reason_category_totals(categorised_reasons(_reasons([])))
+    empty = reason_category_totals(reason_category_trend(categorised_reasons(_reasons([]))))
     assert empty["n_mentions"].sum() == 0

@@ -8,7 +8,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard import warehouse
-from dashboard.metrics import deductions, execution, scores
+from dashboard.metrics import deductions, execution, reasons, scores
 from dashboard.warehouse import run_query
 
 
@@ -65,3 +65,16 @@ def test_points_lost_by_indicator(facts, seed_warehouse):
           deductions.points_lost_by_indicator(indicators), ["level1", "level3"])
     _same(run_query("points_lost_by_level1", {}, seed_warehouse),
           deductions.points_lost_by_indicator(indicators, levels=("level1",)), ["level1"])
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_reason_categories_and_top_reasons(seed_warehouse, include):
+    params = {"include_scored_problems": include}
+    mentions = run_query("deduction_reasons", {"include_scored_problems": True}, seed_warehouse)
+    categorised = reasons.categorised_reasons(mentions, include_problems_of_scored_reports=include)
+    assert_frame_equal(categorised.select("reason_normalised", "category"),
+                       run_query("deduction_reasons", params, seed_warehouse).select("reason_normalised", "category"))
+    _same(run_query("reason_categories_by_year", params, seed_warehouse),
+          reasons.reason_category_trend(categorised), ["category", "year"])
+    _same(run_query("top_reasons_by_department_year", {**params, "limit_rows": 3}, seed_warehouse),
+          reasons.top_reasons_by_department_year(categorised, 3), ["department_canonical", "year", "rank"])

@@ -82,8 +82,29 @@ def test_deduction_reasons_hold_deductions_and_problems(seed_warehouse):
     deductions = reasons.filter(source="deduction")
     assert deductions.height == 8  # 4 reasoned deductions in 001 and 4 in 002; 003 gives no reasons
     assert "项目实施的实际产出数小于计划数" in deductions["reason_text"].to_list()
-    unscored = reasons.filter(source="problem", has_score_table=False)
-    assert any("绩效指标设立科学性有待加强" in t for t in unscored["reason_text"])
+    problems = reasons.filter(source="problem")
+    assert problems["has_score_table"].to_list() == [False] * 3  # 000's one and 004's two
+    assert "指标设置不够细化" in problems.filter(pl.col("reason_text").str.contains("绩效指标设立科学性有待加强"))["category"]
+    everything = run_query("deduction_reasons", {"include_scored_problems": True}, seed_warehouse)
+    assert everything.height == 8 + 10
+    one_category = run_query("deduction_reasons", {"category": "满意度"}, seed_warehouse)
+    assert one_category["level3"].to_list() == ["服务对象满意度"]
+
+
+def test_reason_categories_by_year(seed_warehouse):
+    trend = run_query("reason_categories_by_year", {"year_from": 2025}, seed_warehouse)
+    rows = {r["category"]: r for r in trend.rows(named=True)}
+    # 2025: 002's four deductions and 000's one problem (000 has no score table).
+    assert sum(r["n_mentions"] for r in rows.values()) == 5
+    assert rows["指标设置不够细化"]["n_mentions"] == 2
+    assert rows["指标设置不够细化"]["n_reports"] == 2
+    assert rows["制度合同验收资料缺失"]["points_lost"] == 3.0  # 1 (无合同及验收报告) + 2 (书面质量要求)
+
+
+def test_top_reasons_of_the_finance_bureau(seed_warehouse):
+    top = run_query("top_reasons_by_department_year", {**FUMIN_FINANCE, "limit_rows": 2}, seed_warehouse)
+    assert top.select("reason_normalised", "points_lost", "rank").rows() == [
+        ("项目实施的实际产出数小于计划数", 2.0, 1), ("依据绩效目标设定的不够完善", 1.0, 2)]
 
 
 def test_filter_options_list_what_is_present(seed_warehouse):

@@ -1,0 +1,49 @@
+-- top_reasons_by_department_year: the reasons each department gives most often in each year
+-- (normalised text), with their category, reports, points lost and one example as written.
+-- Grain: one row per department_canonical, year and normalised reason, the top $limit_rows of each.
+-- Parameters (shared filters, each null for all, then):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+--   $include_scored_problems  true to keep problems of reports with a score table (null: false)
+--   $limit_rows   how many reasons per department and year, or null for 5
+with mentions as (
+    select *
+    from reason_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+      and (source = 'deduction' or not has_score_table or coalesce($include_scored_problems, false))
+),
+grouped as (
+    select
+        department_canonical,
+        year,
+        reason_normalised,
+        min(category) as category,
+        count(*) as n_mentions,
+        count(distinct evaluation_id) as n_reports,
+        coalesce(sum(points_lost), 0) as points_lost,
+        min(reason_text) as example_quote
+    from mentions
+    group by department_canonical, year, reason_normalised
+),
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by department_canonical, year
+            order by n_mentions desc, points_lost desc, reason_normalised
+        ) as rank
+    from grouped
+)
+select *
+from ranked
+where rank <= coalesce($limit_rows, 5)
+order by department_canonical nulls last, year, rank
