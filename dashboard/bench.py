@@ -7,6 +7,7 @@ the reference reports (`synthetic_reports`, also used by the concurrency tests).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import shutil
@@ -78,17 +79,17 @@ def _read(path: Path) -> str:
 def page_accessors(db_path: Path) -> list[tuple[str, Callable[[], object]]]:
     """What the pages call: dashboard.ui.data.PAGE_ACCESSORS when it exists, else every read query."""
     try:
+        import streamlit.logger
+
+        streamlit.logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
         from dashboard.ui import data as ui_data
     except ImportError:
         ui_data = None
     accessors = getattr(ui_data, "PAGE_ACCESSORS", None) if ui_data is not None else None
     if accessors:
-        os.environ["PERF_WAREHOUSE_PATH"] = str(db_path)  # accessors read the default warehouse
-        out = []
-        for fn in accessors:
-            target = getattr(fn, "__wrapped__", fn)  # bypass st.cache_data: measure the query itself
-            out.append((getattr(fn, "__name__", repr(fn)), target))
-        return out
+        # Uncached accessors (filters default to all reports): measure the queries, not a cache.
+        return [(getattr(acc, "name", getattr(acc, "__name__", repr(acc))), (lambda acc=acc: acc(db_path=db_path)))
+                for acc in accessors]
     return [(name, (lambda name=name: run_query(name, {}, db_path=db_path))) for name in query_names()]
 
 

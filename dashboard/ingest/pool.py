@@ -6,6 +6,7 @@ modules preloaded, so replacing a killed worker is quick.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from dashboard.ingest.errors import ExtractionError
 
 _PRELOAD = ["dashboard.ingest.extract", "dashboard.ingest.readers"]
 _context: Any = None
+SETTINGS_PREFIX = "PERF_"
 
 
 def _ctx():
@@ -43,6 +45,17 @@ def extract_outcome(path: str) -> tuple[str, Any]:
         return "failed", f"抽取时发生内部错误（{type(exc).__name__}{'：' + detail if detail else ''}）"
 
 
+def _settings_environment() -> dict[str, str]:
+    """The PERF_* settings of the calling process: the forkserver's own copy may be older."""
+    return {k: v for k, v in os.environ.items() if k.startswith(SETTINGS_PREFIX)}
+
+
+def _apply_environment(env: dict[str, str]) -> None:
+    for key in [k for k in os.environ if k.startswith(SETTINGS_PREFIX) and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
+
+
 def _worker_main(conn: Connection) -> None:
     while True:
         try:
@@ -51,7 +64,9 @@ def _worker_main(conn: Connection) -> None:
             return
         if task is None:
             return
-        outcome = extract_outcome(task)
+        path, env = task
+        _apply_environment(env)
+        outcome = extract_outcome(path)
         try:
             conn.send(outcome)
         except (EOFError, OSError, BrokenPipeError):
@@ -73,7 +88,8 @@ class _Worker:
     def assign(self, task: str) -> None:
         self.task = task
         self.started = time.monotonic()
-        self.conn.send(task)
+        # Absolute path and current settings: the worker's cwd and environment are the forkserver's.
+        self.conn.send((os.path.abspath(task), _settings_environment()))
 
     def stop(self, *, kill: bool = False) -> None:
         if not kill:

@@ -226,3 +226,18 @@ def test_corrections_record_old_and_new_values_in_a_new_version(tmp_path):
     rederive(db)  # after a rulebook edit: derived tables recomputed into a new version, data kept
     assert warehouse_version(db) != version
     assert (_count(db, "corrections"), _count(db, "evaluations")) == (2, 1)
+
+
+def test_workers_follow_the_callers_settings_and_folder(tmp_path, monkeypatch):
+    # Workers come from a forkserver started by an earlier load; they must still see the caller's
+    # current settings (environment) and resolve relative paths against the caller's folder.
+    assert _ingest([SEEDS[0]], tmp_path / "first.duckdb").ok
+    folder = tmp_path / "relative"
+    _copy_seeds(folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PERF_MAX_FILE_MB", "0")
+    summary = _ingest(["relative/000_b602d48fbaccf327.txt"], tmp_path / "second.duckdb")
+    assert summary.failed == [("relative/000_b602d48fbaccf327.txt", "文件过大（0.0 MB，上限 0 MB）")]
+    monkeypatch.delenv("PERF_MAX_FILE_MB")
+    summary = _ingest(["relative"], tmp_path / "second.duckdb")
+    assert (summary.loaded, summary.failed) == (5, [])
