@@ -75,6 +75,8 @@ def indicators_from_table(table: Table) -> tuple[list[Indicator], float | None]:
     ided = header_index(header, "扣分情况", "扣分分值", "扣分", start=(isc + 1) if isc is not None else i3 + 1)
     ireason = header_index(header, "扣分原因", "原因", "偏差")
     irule = header_index(header, "评价标准", "评分标准", "计分方法")
+    itarget = header_index(header, "年度指标值", "指标值", "目标值", start=i3 + 1)
+    iactual = header_index(header, "实际完成值", "完成值", "实际值", start=(itarget + 1) if itarget is not None else i3 + 1)
     width = len(header)
 
     indicators: list[Indicator] = []
@@ -113,5 +115,7 @@ def indicators_from_table(table: Table) -> tuple[list[Indicator], float | None]:
             level1=level1, level2=level2, level3=l3, weight=weight, score=score, deduction=deduction,
             reason=cell_text(row[ireason]) if ireason is not None else None,
             rule=cell_text(row[irule]) if irule is not None else None,
+            target=cell_text(row[itarget]) if itarget is not None else None,
+            actual=cell_text(row[iactual]) if iactual is not None else None,
         ))
     return indicators, total

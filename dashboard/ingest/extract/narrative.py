@@ -32,14 +32,15 @@ BUDGET_PATTERNS = (  # priority order: the full-year figure first
     r"(?:预算金额|预算资金|预算数|批复预算|项目预算)(?:为|是|:|：)?",
     r"(?:计划投资额?|计划投资)(?:为|是|:|：)?",
     r"(?:年初(?:设定)?预算(?:数)?(?:为|是|:|：)?|列入年初预算|设定预算为|预算安排|安排预算|下达资金|项目资金|项目经费|经费)",
+    r"(?:共安排|安排)",
 )
 SPENT_PATTERNS = (
     r"(?:全年执行数|执行数|决算数)(?:为|是|:|：)?",
     r"(?:实际支出|当年实际支出|实际使用资金|实际使用情况|实际使用|实际完成支出)(?:为|是|:|：)?",
-    r"(?:支出了|总支出|累计支出|共支出|已支出|实际拨付项目经费|拨付项目经费|按计划使用资金|使用资金|完成支出)",
+    r"(?:支出了|总支出|累计支出|共支出|已支出|已支付|累计支付|实际支付|实际拨付项目经费|拨付项目经费|按计划使用资金|使用资金|完成支出)",
     r"(?<![项采购目本])支出",
 )
-RECEIVED_PATTERNS = (r"(?:实际到位资金|实际到位金额|到位资金|资金到位)(?:为|是|:|：)?",)
+RECEIVED_PATTERNS = (r"(?:实际到位资金|实际到位金额|到位资金|资金到位|实际到位|到位金额)(?:为|是|:|：)?",)
 RATE_PATTERNS = (
     r"(?<!确保)(?<!力争)预算执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
     r"(?<!确保)执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
@@ -120,16 +121,20 @@ def _mentions(text: str, patterns: tuple[str, ...], exclude_before: str = _NOT_T
     return found
 
 
+_AMOUNT_CELL = re.compile(r"^\s*-?[\d,]+(?:\.\d+)?\s*(?:万元|元)?\s*$")
+
+
 def _table_amount(tables: list[Table], labels: tuple[str, ...]) -> tuple[float | None, str | None]:
     """An amount beside a label cell in a basic-information table ("计划投资额 (万元) | 21.76")."""
     for table in tables:
         for row in table.rows:
             for i, cell in enumerate(row):
                 flat = re.sub(r"\s+", "", cell)
-                if not any(flat.startswith(label) for label in labels):
+                # A label is short ("实际到位资金(万元)"), not a rule sentence that starts the same way.
+                if len(flat) > 16 or not any(flat.startswith(label) for label in labels):
                     continue
                 for value_cell in row[i + 1:i + 3]:
-                    value = parse_number(value_cell)
+                    value = parse_number(value_cell) if _AMOUNT_CELL.match(value_cell) else None
                     if value is not None:
                         unit = "元" if re.search(r"[(（]元[)）]", flat) else "万元"
                         return to_wan(value, unit), f"{flat}：{value_cell.strip()}"
@@ -146,8 +151,9 @@ def _first(patterns: tuple[str, ...], text: str) -> re.Match | None:
 
 def _title(paragraphs: list[str]) -> str | None:
     for p in paragraphs[:15]:
-        if re.search(r"(?:评价|自评|评估)(?:报告|情况报告)$", p) and len(p) < 120:
-            return p
+        if re.search(r"(?:评价|自评|评估)(?:的)?(?:报告|情况报告)$", p) and len(p) < 120:
+            # "关于XX局2018年XX项目支出绩效自评的报告" reads as "XX局2018年XX项目支出绩效自评报告".
+            return re.sub(r"的((?:情况)?报告)$", r"\1", re.sub(r"^关于", "", p))
     return None
 
 
@@ -175,9 +181,9 @@ def _department_from_text(text: str, tables: list[Table]) -> str | None:
                     for value in row[i + 1:i + 3]:
                         if value.strip():
                             return value.strip()
-    m = re.search(r"(?:项目实施单位|实施单位|单位名称|填报单位|预算单位|评价单位)[:：]\s*([^\s，。,；]{2,40})", text)
+    m = re.search(r"(?:项目实施单位|实施单位|单位名称|填报单位|预算单位|评价单位)[:：]\s*([^\n，。,；:：]{2,40})", text)
     if m:
-        return m.group(1)
+        return m.group(1).strip()
     m = re.search(r"(?:由|以)((?:[\u4e00-\u9fff]{0,6}[县市区])?[\u4e00-\u9fff]{1,10}?" + _UNIT_SUFFIX + r")(?=主任|局长|按照|负责|牵头|组织|为)", text)
     return m.group(1) if m else None
 
@@ -202,40 +208,50 @@ def _year_from_text(text: str) -> int | None:
     return Counter(years).most_common(1)[0][0]
 
 
-def _section(paragraphs: list[str], start_pattern: str) -> list[str]:
-    """The paragraphs under the first heading matching start_pattern, up to the next top-level heading."""
-    for i, p in enumerate(paragraphs):
-        if len(p) < 40 and re.search(start_pattern, p) and (_HEADING.match(p) or len(p) < 20):
-            out = []
-            for q in paragraphs[i + 1:]:
-                if _TOP_HEADING.match(q) and not re.search(start_pattern, q):
-                    break
-                out.append(q)
-            return out
-    return []
+_CN_TOP = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_DIGIT_TOP = re.compile(r"^\d+、(?!\d)")
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])\s*")
+_PROBLEMS_HEADING = r"存在(?:的)?(?:主要)?问题|主要问题"
+_AFTER_PROBLEMS = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]?\s*)?(?:原因分析|原因|改进措施|改进|有关建议|建议|整改措施|整改|下一步|主要经验)"
+)
 
 
 def _problems(paragraphs: list[str]) -> list[str]:
-    section = _section(paragraphs, r"存在(?:的)?(?:主要)?问题")
-    # A problems section often splits into (一)存在问题 (二)原因分析 (三)改进措施: keep the first part.
-    for i, p in enumerate(section):
-        if re.match(r"^[（(][一1][)）]\s*(?:存在(?:的)?(?:主要)?问题|主要问题)\s*$", p):
-            part = []
-            for q in section[i + 1:]:
-                if re.match(r"^[（(][二三四2-4][)）]", q):
-                    break
-                part.append(q)
-            section = part
+    """Problem statements under the problems heading (存在的问题), without causes or suggestions."""
+    for i, p in enumerate(paragraphs):
+        if len(p) < 40 and re.search(_PROBLEMS_HEADING, p) and (_HEADING.match(p) or len(p) < 20):
+            start = i
             break
-    problems = []
-    for p in section:
-        if re.search(r"^[（(]?[二三四五六七八九十2-9][)）]?\s*(?:原因|改进|建议|整改)", p):
+    else:
+        return []
+    heading = paragraphs[start]
+    # The section ends at the next heading of the same rank as its own ("六、" ends at "七、";
+    # "5、" at "6、"; an unnumbered "存在的问题：" at the first paragraph that is not an item).
+    if _CN_TOP.match(heading):
+        ends = _CN_TOP
+    elif _DIGIT_TOP.match(heading):
+        ends = _DIGIT_TOP
+    else:
+        ends = None
+    problems: list[str] = []
+    for p in paragraphs[start + 1:]:
+        if (ends or _CN_TOP).match(p):
             break
-        text = re.sub(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])\s*", "", p).strip()
-        if not text or text in ("无", "无。", "暂无", "暂无。"):
+        if len(p) < 30 and _AFTER_PROBLEMS.match(p):
+            break
+        if re.match(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])?\s*(?:" + _PROBLEMS_HEADING + r")[:：]?\s*$", p):
+            continue  # "（一）存在问题": the sub-heading of this part
+        is_item = bool(_ITEM.match(p))
+        if ends is None and not is_item and problems:
+            break
+        text = _ITEM.sub("", p).strip()
+        if not text or text.rstrip("。.") in ("无", "暂无", "没有"):
             continue
         if len(text) <= 16 and text[-1] not in _TERMINAL:
             continue  # a sub-heading such as "预算管理层面"
+        if ends is None and not is_item and text.endswith(("：", ":")):
+            break  # "自评指标得分情况如下：" after an unnumbered problems list
         problems.append(text)
     return problems
 
@@ -281,10 +297,10 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     title = _title(paragraphs)
     title_department, title_year, title_name = _parse_title(title) if title else (None, None, None)
     m = re.search(r"项目名称[:：]\s*([^\n。；]{2,80})", text)
-    record.project_name = (title_name or (m.group(1).strip() if m else None))
+    record.project_name = _squeeze(title_name or (m.group(1).strip() if m else None))
     if record.project_name is None and m is None:
         record.warnings.append("未找到项目名称")
-    record.department = title_department or _department_from_text(text, tables)
+    record.department = _squeeze(title_department or _department_from_text(text, tables))
     m = re.search(r"主管部门[:：]\s*([^\s，。,；]{2,40})", text)
     record.supervising_department = m.group(1) if m else _table_label_value(tables, ("主管部门",))
     record.region = _region(record.department, record.supervising_department)
@@ -298,7 +314,7 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     record.problems = _problems(paragraphs)
     if record.problems:
         record.facts["problems_quote"] = record.problems[0]
-    record.facts["year_mentions"] = _year_mentions(title, title_year, paragraphs)
+    record.facts["year_mentions"] = _year_mentions(title, title_year, paragraphs) + _money_years(record)
 
     try:
         from dashboard.ingest.extract import external
@@ -313,6 +329,13 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
         if getattr(record, key) is None:
             record.warnings.append(f"未找到{label}")
     return record
+
+
+def _squeeze(name: str | None) -> str | None:
+    """Spaces a converter put between Chinese characters of a name ("富民县 教育体育局") removed."""
+    if name is None:
+        return None
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", name).strip() or None
 
 
 def _table_label_value(tables: list[Table], labels: tuple[str, ...]) -> str | None:
@@ -389,6 +412,18 @@ def _score_and_grade(record: EvaluationRecord, text: str, tables: list[Table]) -
     if g:
         record.grade = fields.normalize_grade(g.group(1))
         record.facts["grade_quote"] = _sentence_around(text, g.start(), g.end())
+
+
+def _money_years(record: EvaluationRecord) -> list[dict]:
+    """Fiscal years named in the sentences that state the budget or the spending ("2019年共安排…")."""
+    mentions, seen = [], set()
+    for m in record.facts.get("budget_mentions", []) + record.facts.get("spent_mentions", []):
+        quote = m["quote"]
+        for y in re.finditer(r"(?<!\d)(20[0-4]\d|19[89]\d)年度?(?!\d{1,2}月)", quote):
+            if quote not in seen:
+                seen.add(quote)
+                mentions.append({"year": int(y.group(1)), "quote": quote})
+    return mentions
 
 
 def _year_mentions(title: str | None, title_year: int | None, paragraphs: list[str]) -> list[dict]:
