@@ -5,14 +5,14 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.ui import data, layout
-from dashboard.ui.labels import SOURCE_LABELS
 from dashboard.ui.navigation import open_project
 
 filters = layout.header("扣分原因", "各指标扣了多少分、扣分原因与报告自述问题的类别及其变化；可从类别查到具体报告。")
 layout.require_reports()
 lost = data.points_lost(filters)
 reasons = data.reason_categories(filters)
-if lost["level1"].height == 0 and reasons["top"].height == 0:
+present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list()
+if lost["level1"].height == 0 and not present:
     layout.no_match()
 
 left, right = st.columns(2)
@@ -26,14 +26,15 @@ st.subheader("原因类别")
 left, right = st.columns(2)
 left.plotly_chart(charts.reason_categories_figure(reasons["totals"]), key="deductions_categories")
 right.plotly_chart(charts.reason_trend_figure(reasons["trend"]), key="deductions_trend")
-
-present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list()
 if not present:
     st.info("当前筛选下的报告没有写明扣分原因或存在的问题。")
     st.stop()
+layout.table(reasons["totals"], ["category", "n_mentions", "n_reports", "points_lost", "share"],
+             key="deductions_categories_table", file_stem="原因类别")
+
 category = st.selectbox("查看原因类别", present, key="deductions_category")
+top = data.top_reasons(filters, category=category)
 st.markdown("**示例原文**")
-top = reasons["top"].filter(pl.col("category") == category)
 for quote in top["example_quote"].head(5).to_list():
     st.text(f"· {quote}")  # report text shown as text, never rendered
 layout.table(top, ["reason_normalised", "n_mentions", "n_reports", "points_lost", "example_quote"],
@@ -41,16 +42,13 @@ layout.table(top, ["reason_normalised", "n_mentions", "n_reports", "points_lost"
 
 st.subheader("该类别涉及的报告")
 reports = data.category_reports(filters, category=category)
-shown = reports.with_columns(pl.col("source").replace_strict(SOURCE_LABELS, default=None).alias("source_kind"))
-layout.table(shown, ["project_name", "department_canonical", "year", "source_kind", "level3", "reason_text",
-                     "points_lost", "self_score"],
+layout.table(reports, ["project_name", "department_canonical", "year", "n_mentions", "points_lost", "reasons"],
              key="deductions_reports_table", file_stem="原因类别涉及的报告", height=320)
-choices = reports.select("evaluation_id", "project_key", "project_name", "department_canonical", "year").unique(
-    "evaluation_id", maintain_order=True)
-if choices.height:
+if reports.height:
+    rows = list(reports.iter_rows(named=True))
     labels = {r["evaluation_id"]: f"{r['project_name'] or '（未注明项目）'}｜{r['department_canonical'] or '（未注明单位）'}｜"
-                                  f"{r['year'] or '年度不详'}" for r in choices.iter_rows(named=True)}
-    keys = {r["evaluation_id"]: r["project_key"] for r in choices.iter_rows(named=True)}
+                                  f"{r['year'] or '年度不详'}" for r in rows}
+    keys = {r["evaluation_id"]: r["project_key"] for r in rows}
     chosen = st.selectbox("选择报告", list(labels), format_func=labels.get, key="deductions_report")
     if st.button("打开项目档案", key="deductions_open_project", icon=":material/folder_open:"):
         open_project(chosen, keys[chosen])

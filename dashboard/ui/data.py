@@ -23,6 +23,7 @@ from dashboard.warehouse import resolve_db_path, run_query, warehouse_version
 CACHE_MAX_ENTRIES = 512
 LOWEST_EXECUTORS = 20
 DRILL_REPORT_ROWS = 500
+TOP_REASONS = 30
 
 
 class PageAccessor(NamedTuple):
@@ -212,33 +213,18 @@ def points_lost(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
 
 @page_data
 def reason_categories(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
-    """Deduction reasons and stated problems filed in the taxonomy: totals, trend, top reasons."""
-    raw = _query("deduction_reasons", filters, db)
-    categorised = reason_metrics.categorised_reasons(raw)
-    top = (
-        categorised.group_by("category", "reason_normalised")
-        .agg(pl.col("n_mentions").sum(), pl.col("n_reports").sum(), pl.col("points_lost").sum(),
-             pl.col("reason_text").sort().first().alias("example_quote"))
-        .sort(["category", "n_mentions", "reason_normalised"], descending=[False, True, False])
-    )
-    return {
-        "totals": reason_metrics.reason_category_totals(categorised),
-        "trend": reason_metrics.reason_category_trend(categorised),
-        "top": top,
-        "texts": categorised.select("category", "reason_text").unique(),
-    }
+    """Deduction reasons and stated problems by taxonomy category: totals and the trend by year."""
+    trend = _query("reason_categories_by_year", filters, db)
+    return {"totals": reason_metrics.reason_category_totals(trend), "trend": trend}
+
+
+@page_data
+def top_reasons(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
+    """The reasons given most often in one category (all when None), with an example as written."""
+    return _query("page_top_reasons_in_category", filters, db, category=category, limit_rows=TOP_REASONS)
 
 
 @page_data
 def category_reports(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
-    """The reports behind one reason category (all categories when None): one row per report and reason."""
-    texts = reason_categories.__wrapped__(filters, db)["texts"] if category is not None else None
-    if texts is not None:
-        texts = texts.filter(pl.col("category") == category)
-        if texts.height == 0:
-            return _query("page_reason_reports", filters, db, reason_texts=[], limit_rows=0)
-    rows = _query("page_reason_reports", filters, db,
-                  reason_texts=texts["reason_text"].to_list() if texts is not None else None)
-    # Same rule as the category counts: problems of reports with a score table repeat their deductions.
-    rows = rows.filter((pl.col("source") != "problem") | ~pl.col("has_score_table").fill_null(False))
-    return rows.head(DRILL_REPORT_ROWS)
+    """The reports behind one reason category (all when None), most points lost first."""
+    return _query("page_reason_reports", filters, db, category=category, limit_rows=DRILL_REPORT_ROWS)

@@ -64,6 +64,7 @@ COLUMN_LABELS: dict[str, str] = {
     "n_mentions": "出现次数",
     "source_kind": "来源",
     "flag_codes": "标记",
+    "reasons": "原因",
     "bin_start": "分数段起点",
     "bin_end": "分数段终点",
 }

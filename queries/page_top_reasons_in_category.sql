@@ -1,0 +1,35 @@
+-- page_top_reasons_in_category: the reasons given most often within one category of the reason
+-- taxonomy (normalised text), with reports, points lost and one example as written.
+-- Grain: one row per category and normalised reason, most mentioned first.
+-- Parameters (shared filters, each null for all, then):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+--   $category     one category of the reason taxonomy, or null for all
+--   $limit_rows   how many rows, or null for all
+with mentions as (
+    select *
+    from reason_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+      and (source = 'deduction' or not has_score_table)
+      and ($category is null or category = $category)
+)
+select
+    category,
+    reason_normalised,
+    count(*) as n_mentions,
+    count(distinct evaluation_id) as n_reports,
+    coalesce(sum(points_lost), 0) as points_lost,
+    min(reason_text) as example_quote
+from mentions
+group by category, reason_normalised
+order by n_mentions desc, points_lost desc, category, reason_normalised
+limit coalesce($limit_rows, 9223372036854775807)
