@@ -198,7 +198,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, db: str | None = None, workers: i
     for code in REPORT_FLAGS + (CORPUS_FLAGS if corpus_pred is not None else ()):
         tp, fp, fn = flag_tp[code], flag_fp[code], flag_fn[code]
         flags[code] = {
-            "true": tp + fn, "predicted": tp + fp,
+            "true": tp + fn, "predicted": tp + fp, "found": tp,
             "precision": tp / (tp + fp) if tp + fp else None,
             "recall": tp / (tp + fn) if tp + fn else None,
         }
