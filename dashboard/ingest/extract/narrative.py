@@ -198,10 +198,16 @@ def _region(*names: str | None) -> str | None:
     return None
 
 
-def _year_from_text(text: str) -> int | None:
-    m = re.search(r"(\d{4})年度[，,]?(?:我单位|我局|本单位|我办)", text)
+_STATED_YEAR = re.compile(r"(\d{4})年度[，,]?(?:我单位|我局|本单位|我办|我中心|我院)")
+
+
+def _year_from_text(text: str, table_titles: list[dict]) -> int | None:
+    """The fiscal year when the title has none: a stated one, a table title's, else the most named."""
+    m = _STATED_YEAR.search(text)
     if m:
         return int(m.group(1))
+    if table_titles:
+        return table_titles[0]["year"]
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-4]\d|19[89]\d)年(?!\d{1,2}月)", text)]
     if not years:
         return None
@@ -304,7 +310,8 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     m = re.search(r"主管部门[:：]\s*([^\s，。,；]{2,40})", text)
     record.supervising_department = m.group(1) if m else _table_label_value(tables, ("主管部门",))
     record.region = _region(record.department, record.supervising_department)
-    record.year = title_year or _year_from_text(text)
+    table_titles = _year_mentions(None, None, paragraphs)
+    record.year = title_year or _year_from_text(text, table_titles)
     record.kind = detect_kind(title, text)
 
     _amounts(record, text, tables)
@@ -315,6 +322,10 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     if record.problems:
         record.facts["problems_quote"] = record.problems[0]
     record.facts["year_mentions"] = _year_mentions(title, title_year, paragraphs) + _money_years(record)
+    stated = _STATED_YEAR.search(text)
+    if stated:
+        record.facts["year_mentions"].append(
+            {"year": int(stated.group(1)), "quote": _sentence_around(text, stated.start(), stated.end())})
 
     try:
         from dashboard.ingest.extract import external
@@ -367,7 +378,7 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
     if m and re.search(r"全年预算|调整后预算", text):
         record.initial_budget_wan = to_wan(parse_number(m.group(1)), m.group(2))
     # Amount mentions whose value is far from the chosen one are usually a different amount
-    # (a sub-item, a unit price); keep those within a factor of 1.5 as mentions of the same amount.
+    # (a sub-item, a unit price); keep those within a factor of 2.5 as mentions of the same amount.
     record.facts["budget_mentions"] = _same_amount(budget, record.budget_wan)
     record.facts["spent_mentions"] = _same_amount(spent, record.spent_wan)
     record.compute_execution_rate()
@@ -377,7 +388,7 @@ def _same_amount(mentions: list[dict], chosen: float | None) -> list[dict]:
     if chosen is None:
         return []
     return [{"value_wan": m["value_wan"], "quote": m["quote"]} for m in mentions
-            if m["value_wan"] is not None and chosen / 1.5 <= m["value_wan"] <= chosen * 1.5]
+            if m["value_wan"] is not None and chosen / 2.5 <= m["value_wan"] <= chosen * 2.5]
 
 
 def _rate(record: EvaluationRecord, text: str) -> None:
@@ -433,7 +444,7 @@ def _year_mentions(title: str | None, title_year: int | None, paragraphs: list[s
     for p in paragraphs:
         if p == title or len(p) > 120:
             continue
-        if re.search(r"(?:指标体系|打分表|评分表|自评表|评价表)", p):
+        if re.search(r"(?:指标体系|打分表|评分表|自评表|评价表|目标表)", p):
             m = re.search(r"(\d{4})年度?", p)
             if m:
                 mentions.append({"year": int(m.group(1)), "quote": p})
