@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
+import types
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
@@ -75,12 +77,27 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("failed", f"抽取结果无法传回（{type(exc).__name__}）"))
 
 
+class _hidden_script_main:
+    """While a worker starts, hide a script posing as __main__ (Streamlit and AppTest run page scripts as
+    __main__; a forkserver child re-runs __main__'s file on start, so it would run the page and die)."""
+
+    def __enter__(self) -> None:
+        self.main = sys.modules.get("__main__")
+        if self.main is not None and getattr(self.main, "__spec__", None) is None and getattr(self.main, "__file__", None):
+            sys.modules["__main__"] = types.ModuleType("__main__")
+
+    def __exit__(self, *exc) -> None:
+        if self.main is not None:
+            sys.modules["__main__"] = self.main
+
+
 class _Worker:
     def __init__(self) -> None:
         ctx = _ctx()
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
-        self.process.start()
+        with _hidden_script_main():
+            self.process.start()
         child.close()
         self.task: str | None = None
         self.started = 0.0
