@@ -31,14 +31,19 @@ quotes as (
     from texts
     group by category, year
 ),
+per_report as (
+    select category, year, evaluation_id, count(*) as n, sum(points_lost) as points_lost
+    from mentions
+    group by category, year, evaluation_id
+),
 counts as (
     select
         category,
         year,
-        count(*) as n_mentions,
-        count(distinct evaluation_id) as n_reports,
+        sum(n)::bigint as n_mentions,
+        count(*) as n_reports,
         coalesce(sum(points_lost), 0) as points_lost
-    from mentions
+    from per_report
     group by category, year
 )
 select

@@ -130,18 +130,26 @@ select
 from applied;
 
 create or replace view evaluation_facts as
+with named as (
+    select
+        ec.*,
+        cn.department_source is not distinct from ec.department
+            and cn.region_source is not distinct from ec.region
+            and cn.project_source is not distinct from ec.project_name as names_current,
+        cn.county as canonical_county,
+        cn.department_canonical as canonical_department,
+        cn.project_canonical as canonical_project,
+        cn.project_key as canonical_project_key
+    from evaluation_corrected as ec
+    left join canonical_names as cn on cn.evaluation_id = ec.evaluation_id
+)
 select
-    ec.*,
-    coalesce(cn.county, ec.region) as county,
-    coalesce(cn.department_canonical, ec.department) as department_canonical,
-    coalesce(cn.project_canonical, ec.project_name) as project_canonical,
-    coalesce(cn.project_key, ec.evaluation_id) as project_key
-from evaluation_corrected as ec
-left join canonical_names as cn
-    on cn.evaluation_id = ec.evaluation_id
-    and cn.department_source is not distinct from ec.department
-    and cn.region_source is not distinct from ec.region
-    and cn.project_source is not distinct from ec.project_name;
+    * exclude (names_current, canonical_county, canonical_department, canonical_project, canonical_project_key),
+    case when names_current then canonical_county else region end as county,
+    case when names_current then canonical_department else department end as department_canonical,
+    case when names_current then canonical_project else project_name end as project_canonical,
+    case when names_current then canonical_project_key else evaluation_id end as project_key
+from named;
 
 create or replace view indicator_facts as
 select

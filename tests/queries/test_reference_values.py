@@ -83,10 +83,15 @@ def test_deduction_reasons_hold_deductions_and_problems(seed_warehouse):
     assert deductions.height == 8  # 4 reasoned deductions in 001 and 4 in 002; 003 gives no reasons
     assert "项目实施的实际产出数小于计划数" in deductions["reason_text"].to_list()
     problems = reasons.filter(source="problem")
-    assert problems["has_score_table"].to_list() == [False] * 3  # 000's one and 004's two
+    # Only the reports without a score table (000 and 004) bring their problems by default.
+    unscored = run_query("evaluations_list", {}, seed_warehouse).filter(pl.col("year").is_in([2023, 2025])
+                                                                        & pl.col("self_score").is_in([100.0, 99.98]))
+    assert set(problems["evaluation_id"]) == set(unscored["evaluation_id"])
+    assert not any(problems["has_score_table"])
     assert "指标设置不够细化" in problems.filter(pl.col("reason_text").str.contains("绩效指标设立科学性有待加强"))["category"]
     everything = run_query("deduction_reasons", {"include_scored_problems": True}, seed_warehouse)
-    assert everything.height == 8 + 10
+    n_problems = run_query("evaluations_list", {}, seed_warehouse)["n_problems"].sum()
+    assert everything.height == 8 + n_problems
     one_category = run_query("deduction_reasons", {"category": "满意度"}, seed_warehouse)
     assert one_category["level3"].to_list() == ["服务对象满意度"]
 
