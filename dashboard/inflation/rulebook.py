@@ -28,7 +28,7 @@ class Rulebook:
     peer_outlier: dict[str, Any] = field(default_factory=lambda: {
         "z": 3.5, "min_points": 8.0, "min_peers": 10, "severity": "medium"})
     boilerplate: dict[str, Any] = field(default_factory=lambda: {
-        "shingle_chars": 5, "num_perm": 128, "threshold": 0.6, "severity": "medium", "min_chars": 300})
+        "shingle_chars": 5, "num_perm": 128, "threshold": 0.85, "severity": "medium", "min_chars": 300})
 
     def grade_for(self, score: float) -> str:
         """The grade of the band the score falls in."""

@@ -93,7 +93,7 @@ def test_boilerplate_finds_a_lightly_edited_copy_among_hundreds_quickly():
     rng = random.Random(7)
     words = re.findall(r"[\u4e00-\u9fff]{2,6}", TEXT_001 + TEXT_000)
     texts = [(f"r{i:03d}", f"单位{i}", "，".join(rng.choices(words, k=300)) + "。") for i in range(400)]
-    edited = TEXT_001.replace("平台", "系统").replace("运维", "维护")  # a copy reworded in places
+    edited = TEXT_001.replace("财政局", "审计局").replace("财政", "审计")  # a copy with the unit's words swapped
     texts += [("copy_a", "财政局", TEXT_001), ("copy_b", "审计局", edited)]
     started = time.perf_counter()
     result = boilerplate_pairs(pl.DataFrame(texts, schema=TEXTS_SCHEMA, orient="row"), RULEBOOK)
