@@ -165,11 +165,15 @@ def test_a_second_load_waits_for_the_first_and_says_so(seeded, tmp_path):
         assert "已等待 1 秒仍未结束，本次操作未执行" in out
         assert "Traceback" not in out + err
         waiting = _loader(incoming, seeded)
-        time.sleep(1.5)
+        first_line: list[str] = []
+        reader = threading.Thread(target=lambda: first_line.append(waiting.stderr.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=120)  # a busy machine may take a while to start Python
+        assert first_line == ["另一个导入正在进行，等待其完成…\n"]
+        time.sleep(0.5)
         assert waiting.poll() is None  # still waiting for the lock
     out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, out + err
-    assert "另一个导入正在进行，等待其完成…" in err
     assert "导入 3、已存在跳过 0、失败 0" in out
     assert _evaluations(seeded) == [(8, 8)]
 
