@@ -209,3 +209,39 @@ def test_grid_before_and_after_keep_cells_in_their_columns(tmp_path: Path):
     )
     rows = read_docx(_docx_with_body_xml(tmp_path, body)).tables[0].rows
     assert rows == [["a", "b", "c"], ["", "分值", "10"], ["合计", "", ""]]
+
+
+def _numbered(word, text: str, num_id: int, level: int):
+    from docx.oxml import parse_xml
+
+    paragraph = word.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    ))
+
+
+def test_automatic_list_numbers_are_part_of_the_text(tmp_path: Path):
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    abstract = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering = word.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {W_NS} w:abstractNumId="90">{abstract}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, level in [("项目基本情况", 0), ("项目概况", 1), ("立项背景", 2), ("实施情况", 2),
+                        ("绩效目标", 1), ("存在的问题", 0), ("预算编制不够精细", 1)]:
+        _numbered(word, text, 90, level)
+    word.add_paragraph("无编号的段落")
+    word.add_paragraph("第一项", style="List Number")  # numbered through its style
+    word.add_paragraph("第二项", style="List Number")
+    path = tmp_path / "numbered.docx"
+    word.save(path)
+
+    assert read_docx(path).paragraphs == [
+        "一、项目基本情况", "（一）项目概况", "1.立项背景", "2.实施情况", "（二）绩效目标",
+        "二、存在的问题", "（一）预算编制不够精细", "无编号的段落", "1.第一项", "2.第二项",
+    ]
