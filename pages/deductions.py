@@ -16,16 +16,16 @@ if lost["level1"].height == 0 and not present:
     layout.no_match()
 
 left, right = st.columns(2)
-left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), key="deductions_level1")
-right.plotly_chart(charts.points_lost_figure(lost["level3"], "level3"), key="deductions_level3")
+left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), theme=None, key="deductions_level1")
+right.plotly_chart(charts.points_lost_figure(lost["level3"], "level3"), theme=None, key="deductions_level3")
 layout.table(lost["level3"], ["level1", "level3", "n_reports_scored", "n_reports_deducted", "n_deductions",
                               "points_lost_total", "weight_total", "share_reports_deducted"],
              key="deductions_indicator_table", file_stem="指标扣分")
 
 st.subheader("原因类别")
 left, right = st.columns(2)
-left.plotly_chart(charts.reason_categories_figure(reasons["totals"]), key="deductions_categories")
-right.plotly_chart(charts.reason_trend_figure(reasons["trend"]), key="deductions_trend")
+left.plotly_chart(charts.reason_categories_figure(reasons["totals"]), theme=None, key="deductions_categories")
+right.plotly_chart(charts.reason_trend_figure(reasons["trend"]), theme=None, key="deductions_trend")
 if not present:
     st.info("当前筛选下的报告没有写明扣分原因或存在的问题。")
     st.stop()

@@ -24,8 +24,8 @@ second[3].metric("执行率低于90%", theme.fmt_count(head["n_under_90"]))
 
 trend = data.trend_by_year(filters)
 left, right = st.columns(2)
-left.plotly_chart(charts.trend_amounts_figure(trend), key="overview_trend_amounts")
-right.plotly_chart(charts.trend_scores_figure(trend), key="overview_trend_scores")
+left.plotly_chart(charts.trend_amounts_figure(trend), theme=None, key="overview_trend_amounts")
+right.plotly_chart(charts.trend_scores_figure(trend), theme=None, key="overview_trend_scores")
 layout.table(trend, ["year", "n_evaluations", "n_projects", "budget_wan", "spent_wan", "execution_rate_weighted",
                      "self_score_mean", "share_excellent", "n_flagged_reports"],
              key="overview_trend_table", file_stem="逐年趋势")
@@ -34,7 +34,7 @@ st.subheader("单位排名")
 metric = st.selectbox("排名依据", list(charts.RANKING_METRICS), key="overview_rank_metric",
                       format_func=lambda m: charts.RANKING_METRICS[m][0])
 units = data.unit_summary(filters)
-st.plotly_chart(charts.unit_ranking_figure(units, metric), key="overview_ranking")
+st.plotly_chart(charts.unit_ranking_figure(units, metric), theme=None, key="overview_ranking")
 layout.table(units.sort(metric, descending=True, nulls_last=True),
              ["department_canonical", "n_evaluations", "n_projects", "budget_wan", "spent_wan",
               "execution_rate_weighted", "execution_rate_median", "self_score_mean", "share_excellent", "n_problems"],

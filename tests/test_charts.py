@@ -2,6 +2,8 @@
 frame gives a figure that says so."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -31,11 +33,11 @@ def test_heatmap_places_rates_by_unit_and_year():
     fig = charts.execution_heatmap_figure(frame)
     heat = fig.data[0]
     assert list(heat.x) == ["2023年", "2024年"]
-    rows = {y: tuple(z) for y, z in zip(heat.y, heat.z)}
-    assert rows["甲局"] == (90.0, 75.0)
+    rows = {y: [None if math.isnan(v) else v for v in z] for y, z in zip(heat.y, heat.z)}
+    assert rows["甲局"] == [90.0, 75.0]
     escaped = [y for y in heat.y if y != "甲局"][0]
-    assert "<" not in escaped and rows[escaped] == (None, 100.0)
-    assert fig.layout.template.layout.font.family == theme.FONT_FAMILY
+    assert "<" not in escaped and rows[escaped] == [None, 100.0]
+    assert fig.to_dict()["layout"]["template"]["layout"]["font"]["family"] == theme.FONT_FAMILY
 
 
 def test_lowest_executors_keep_reports_with_the_same_label_apart():

@@ -112,11 +112,11 @@ def warehouse_status() -> tuple[FilterOptions, int]:
 
 @page_data
 def headline_figures(filters: Filters, db: Path) -> dict:
-    """The 总览 headline: one dict of figures for the filtered reports."""
-    head = _query("headline_figures", filters, db).row(0, named=True)
-    trend = _query("page_trend_by_year", filters, db)
-    head["n_flagged_reports"] = int(trend["n_flagged_reports"].sum()) if trend.height else 0
-    return head
+    """The 总览 headline: one dict of figures for the filtered reports (n_evaluations 0 when none match)."""
+    frame = _query("page_headline", filters, db)
+    if frame.height == 0:
+        return {name: (0 if name.startswith("n_") else None) for name in frame.columns}
+    return frame.row(0, named=True)
 
 
 @page_data

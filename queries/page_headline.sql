@@ -1,0 +1,42 @@
+-- page_headline: the 总览 page's headline for the filtered reports: reports, units, projects,
+-- amounts, budget-weighted execution, mean self-score, share rated 优, flagged reports.
+-- Grain: one row, or none when no report matches the filters.
+-- Parameters (shared filters, each null for all):
+--   $departments  list of canonical department names (department_canonical), or null for all
+--   $year_from    first fiscal year included, or null
+--   $year_to      last fiscal year included, or null
+--   $region       county or city (county), or null
+--   $grade        优 | 良 | 中 | 差, or null
+--   $kind         project_self | department_self | external, or null
+with facts as (
+    select *
+    from evaluation_facts
+    where ($departments is null or list_contains($departments, department_canonical))
+      and ($year_from is null or year >= $year_from)
+      and ($year_to is null or year <= $year_to)
+      and ($region is null or county = $region)
+      and ($grade is null or grade = $grade)
+      and ($kind is null or kind = $kind)
+),
+flagged as (
+    select distinct evaluation_id
+    from flags
+)
+select
+    count(*) as n_evaluations,
+    count(distinct f.department_canonical) as n_departments,
+    count(distinct f.project_key) as n_projects,
+    sum(f.budget_wan) filter (where f.execution_rate is not null) as budget_wan,
+    sum(f.spent_wan) filter (where f.execution_rate is not null) as spent_wan,
+    round(
+        sum(f.spent_wan) filter (where f.execution_rate is not null)
+        / nullif(sum(f.budget_wan) filter (where f.execution_rate is not null), 0) * 100, 2
+    ) as execution_rate_weighted,
+    count(f.self_score) as n_scored,
+    round(avg(f.self_score), 2) as self_score_mean,
+    count(*) filter (where f.grade = '优') / nullif(count(f.grade), 0) as share_excellent,
+    count(*) filter (where f.execution_rate < 90) as n_under_90,
+    count(g.evaluation_id) as n_flagged_reports
+from facts as f
+left join flagged as g on g.evaluation_id = f.evaluation_id
+having count(*) > 0
