@@ -1,8 +1,9 @@
-"""PDF reader (pdfplumber): text lines as paragraphs and ruled tables as Tables, page by page.
+"""PDF reader (pdfplumber): paragraphs and ruled tables as Tables, in reading order page by page.
 
-Text inside a table is read only as the table's cells. Lines a cell wraps are joined again, and a
-table that runs onto the next page with the same columns is one Table. Encrypted PDFs, scans
-without a text layer, truncated files and files over the page or time limits are refused.
+Text inside a table is read only as the table's cells. Lines the layout wrapped (in a cell or in
+the body, told apart by where they end) are joined again; a table that runs onto the next page
+with the same columns is one Table; page numbers and running heads are dropped. Encrypted PDFs,
+scans without a text layer, truncated files and files over the page or time limits are refused.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ class _Line:
 
 
 def read_pdf(path: str | Path) -> Document:
-    """The PDF as paragraphs (one per text line) and tables, in reading order per page."""
+    """The PDF as paragraphs and tables, in reading order per page; ReadError when unreadable."""
     import pdfplumber
 
     path = Path(path)
