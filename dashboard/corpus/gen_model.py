@@ -319,7 +319,8 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
         spec.execution_weight = 20.0 if spec.framework == "F3" else 10.0
         spec.weights_printed = spec.framework != "F3"
     elif layout in ("narrative_table", "external"):
-        spec.framework = "A" if rng.random() < 0.7 or kind == "external" else "B"
+        # A copied narrative (shared text seed) copies its score table's framework too.
+        spec.framework = "A" if rng.random() < 0.7 or kind == "external" or text_seed is not None else "B"
     elif layout == "basic_info":
         spec.framework = "A"
     elif layout == "short":
@@ -400,11 +401,8 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
             spec.self_score = round(rng.uniform(82, 89.4), 1)
         else:
             spec.self_score = round(min(rule_max_score(rate, None) - 0.3, 100 - _needed_extra(spec, rng, habit)), 1)
-        if spec.self_score == int(spec.self_score) or rng.random() < 0.6:
-            spec.self_score = float(round(spec.self_score))
-            if (spec.self_score > rule_max_score(rate, None) + 0.05 and plant != "EXECUTION_RULE_VIOLATION"
-                    and not all_full):
-                spec.self_score -= 1
+        if rng.random() < 0.6 and not all_full and plant != "EXECUTION_RULE_VIOLATION":
+            spec.self_score = float(math.floor(spec.self_score))  # whole points; never rounds up to 100
     if plant == "SCORE_SUM_MISMATCH":
         deducted = [r for r in spec.rows if r.score < r.weight and not r.is_execution]
         if layout in ("narrative_table",) and spec.framework == "A" and deducted and rng.random() < 0.5:
@@ -539,6 +537,7 @@ def build_specs(seed: int, n_units: int | None, n_years: int | None) -> list[Rep
     ext_seq = 0
     for year in years:
         copy_seeds: dict[str, int] = {}
+        copy_problems: dict[str, list[str]] = {}
         for unit in units:
             habit = "inflator" if unit.short in INFLATORS else "always100" if unit.short in ALWAYS_100 else None
             projects = [p for p in unit.projects if rng.random() < 0.9]
@@ -560,6 +559,10 @@ def build_specs(seed: int, n_units: int | None, n_years: int | None) -> list[Rep
                 spec = make_spec(key, unit, year, project, "project_self", layout, rng, median,
                                  habit=habit, text_seed=text_seed)
                 spec.copy_group = copy_group
+                if copy_group and copy_group in copy_problems:
+                    spec.problems = list(copy_problems[copy_group])  # a copier keeps the problems too
+                elif copy_group:
+                    copy_problems[copy_group] = list(spec.problems)
                 specs.append(spec)
                 if (year >= FIRST_YEAR + 1 and habit is None and copy_group is None
                         and not spec.planted and rng.random() < 0.04):

@@ -134,62 +134,118 @@ def _score_sentence(spec: ReportSpec, rng: random.Random) -> str:
     ))
 
 
+# Sentence pools per section; a report draws two or three of each, in its own order, so two
+# units' narratives share sentences (as real ones do) without being near copies.
 GENERIC = {
     "background": (
         "为认真贯彻落实上级关于全面实施预算绩效管理的决策部署，保障{name}工作顺利开展，设立本项目。",
-        "本项目是我单位履行职能的经常性项目，主要用于保障{name}相关工作正常运转，确保各项任务按期完成。",
-        "根据县委、县政府工作安排，结合本单位年度重点工作，申请设立{name}，用于支持相关业务开展。",
+        "本项目是我单位履行职能的经常性项目，主要用于保障{name}相关工作正常运转。",
+        "根据县委、县政府工作安排，结合本单位年度重点工作，申请设立{name}。",
         "为提升公共服务水平、回应群众关切，经单位集体研究并报县财政审核，安排{name}。",
+        "{name}是落实行业主管部门年度任务的重要抓手，对保障民生和推动事业发展具有重要作用。",
+        "该项目已连续多年列入部门预算，资金主要用于日常运行保障和专项业务开展。",
+        "近年来相关业务量持续增长，原有保障水平难以满足工作需要，因此安排本项目资金。",
+        "项目依据国家和省市相关政策文件设立，立项程序完整，符合单位职责定位。",
     ),
     "goal": (
-        "项目总体目标为按期保质完成年度各项工作任务，提高资金使用效益，服务对象满意度达到90%以上。",
+        "项目总体目标为按期保质完成年度各项工作任务，提高资金使用效益。",
         "通过项目实施，保障相关业务平稳运行，确保年度绩效目标全面完成，群众获得感进一步增强。",
-        "年度目标：完成计划任务，项目验收合格率不低于95%，资金支付及时、使用规范。",
-        "按照年初设定的绩效目标，确保项目产出数量、质量、时效和成本均达到预期，社会效益逐步显现。",
+        "年度目标为完成计划任务，项目验收合格率不低于95%，资金支付及时、使用规范。",
+        "按照年初设定的绩效目标，确保项目产出数量、质量、时效和成本均达到预期。",
+        "服务对象满意度力争达到90%以上，社会效益逐步显现。",
+        "建立健全长效管理机制，推动相关工作规范化、制度化、常态化。",
+        "确保资金安全高效使用，杜绝截留、挤占和挪用现象。",
+        "以问题为导向补齐工作短板，进一步提升行业治理能力。",
     ),
     "organisation": (
-        "成立了以单位主要负责人为组长，分管领导为副组长，各业务科室负责人为成员的项目领导小组，负责项目的组织实施和监督管理。",
-        "项目由业务科室具体实施，财务室负责资金审核与支付，办公室负责资料归档，形成了分工明确、协调配合的工作机制。",
-        "严格项目管理，确保项目实施过程规范，在资金管理方面严格按专项资金管理及使用要求，做到专款专用。",
-        "项目实行负责人制度，重大事项经领导班子集体研究决定，资金支付严格履行审批程序。",
+        "成立了以单位主要负责人为组长，分管领导为副组长，各业务科室负责人为成员的项目领导小组。",
+        "项目由业务科室具体实施，财务室负责资金审核与支付，办公室负责资料归档。",
+        "在资金管理方面严格按专项资金管理及使用要求，做到专款专用。",
+        "项目实行负责人制度，重大事项经领导班子集体研究决定。",
+        "资金支付严格履行审批程序，依据审核无误的原始单据按合同约定支付。",
+        "项目实施过程中定期召开推进会，及时研究解决实施中遇到的困难。",
+        "纪检监督贯穿项目实施全过程，对关键环节开展专项检查。",
+        "涉及政府采购的事项均按规定程序实施，采购结果依法公开。",
     ),
     "principles": (
-        "绩效评价遵循科学规范、公正公开、分级分类、绩效相关的原则，采用定量与定性分析相结合的方法。",
-        "本次评价坚持客观公正原则，严格执行规定的程序，按照科学可行的要求开展，评价结果依法公开并接受监督。",
-        "评价工作按照财政部《项目支出绩效评价管理办法》要求，坚持问题导向和结果导向，注重评价结果运用。",
+        "绩效评价遵循科学规范、公正公开、分级分类、绩效相关的原则。",
+        "本次评价严格执行规定的程序，按照科学可行的要求开展，评价结果依法公开并接受监督。",
+        "评价工作按照财政部《项目支出绩效评价管理办法》要求开展。",
+        "评价坚持问题导向和结果导向，注重评价结果运用。",
+        "评价采用定量与定性分析相结合的方法，客观反映项目实施成效。",
+        "评价依据包括预算批复文件、项目实施方案、资金支付凭证和验收资料等。",
+        "评价范围为项目当年度的全部资金及其产出和效果。",
     ),
     "method": (
         "主要采用比较法、因素分析法和公众评判法，对照年初绩效目标逐项核实完成情况。",
-        "在分析自评资料的基础上，采用数据采集、问卷调查、实地调研及现场数据复核等方法进行评价。",
-        "评价小组查阅相关文件资料和财务凭证，对收集的资料进行定量定性分析，综合分析后形成评价结论。",
+        "在分析自评资料的基础上，采用数据采集、问卷调查和实地调研等方法进行评价。",
+        "评价小组查阅相关文件资料和财务凭证，对收集的资料进行定量定性分析。",
+        "通过随机问卷、电话回访和现场走访了解服务对象满意程度。",
+        "对关键指标采取抽样复核的方式，确保数据真实可靠。",
+        "结合历史数据和同类项目情况，对项目绩效进行横向和纵向比较。",
     ),
     "process": (
-        "评价工作分为前期准备、组织实施和分析评价三个阶段：成立工作小组，确定评价对象和范围，收集数据资料，制定评价方案，核实有关情况，形成评价结论。",
-        "一是成立自评工作小组；二是收集整理项目资料；三是对照指标体系逐项打分；四是撰写自评报告并报送财政部门。",
-        "准备阶段确定评价对象并制定方案；实施阶段开展资料审核和现场核查；报告阶段出具绩效评价报告并建立档案。",
+        "评价工作分为前期准备、组织实施和分析评价三个阶段。",
+        "一是成立自评工作小组；二是收集整理项目资料；三是对照指标体系逐项打分；四是撰写自评报告。",
+        "准备阶段确定评价对象并制定方案；实施阶段开展资料审核和现场核查；报告阶段出具评价报告。",
+        "自评工作小组按照分工对项目资料进行审核，对存疑数据进行了核实。",
+        "评价结束后，及时将评价结果报送财政部门并建立绩效评价档案。",
+        "针对评价中发现的问题，工作小组与业务科室进行了充分沟通。",
     ),
-    "analysis": (
-        "项目立项依据充分，符合单位职能和年度工作重点；绩效目标设定基本合理，与预算资金量相匹配。",
-        "项目实施过程中各项制度执行有效，资金使用符合国家财经法规和财务管理制度规定，未发现截留、挪用等情况。",
-        "项目产出基本达到预期，各项任务按计划推进，产出质量符合相关标准要求。",
+    "analysis_decision": (
+        "项目立项依据充分，符合单位职能和年度工作重点。",
+        "绩效目标设定基本合理，与预算资金量相匹配。",
+        "项目申报程序规范，事前经过必要的论证和集体决策。",
+        "部分绩效指标细化程度不够，可衡量性有待提高。",
+        "预算编制与实际需求基本相符，资金分配依据较为充分。",
+    ),
+    "analysis_process": (
+        "项目实施过程中各项制度执行有效，资金使用符合国家财经法规和财务管理制度规定。",
+        "未发现截留、挪用、虚列支出等情况，会计核算规范。",
+        "资金拨付有完整的审批程序和手续，支出凭证齐全。",
+        "项目管理制度健全，各相关方职责明确，过程资料归档较为完整。",
+        "个别环节资金支付进度偏慢，年底支出相对集中。",
+    ),
+    "analysis_output": (
+        "项目产出基本达到预期，各项任务按计划推进。",
+        "产出质量符合相关标准要求，验收工作按规定组织。",
+        "各项工作在年度内完成，未出现明显拖延。",
+        "成本控制在预算范围内，未发生超支情况。",
+        "部分任务受客观因素影响进度稍有滞后，已在年内完成。",
+    ),
+    "analysis_effect": (
         "项目实施后社会效益逐步显现，服务对象对项目实施效果总体满意。",
+        "相关公共服务能力明显增强，群众办事更加便捷。",
+        "项目形成了一定的长效机制，为后续工作奠定了基础。",
+        "经济效益难以直接量化，但间接降低了运行成本。",
+        "通过问卷调查，服务对象满意度保持在较高水平。",
     ),
     "experience": (
         "加强组织领导，压实工作责任，做到事前有目标、事中有监控、事后有评价。",
-        "严格执行财务管理核算制度，资金使用规范，相关资料齐全，成本控制有效。",
-        "注重部门协同，强化过程管理，及时跟踪项目进度并解决实施中的困难和问题。",
+        "严格执行财务管理核算制度，资金使用规范，相关资料齐全。",
+        "注重部门协同，强化过程管理，及时跟踪项目进度。",
+        "坚持以人民为中心，把群众满意度作为检验工作成效的重要标准。",
+        "加强业务培训，提升工作人员政策水平和业务能力。",
+        "建立项目台账，实行清单化管理和销号制度。",
     ),
     "suggestion": (
         "进一步细化预算编制，加快资金支付进度，提高预算执行的均衡性。",
         "完善绩效指标体系，增强指标的可衡量性，强化绩效评价结果应用。",
         "建议财政部门加强业务培训和指导，提升预算绩效管理工作水平。",
         "健全项目管理制度，制定用款计划，对项目绩效实施实时监控。",
+        "加强绩效运行监控，对偏离目标的情况及时纠偏。",
+        "强化评价结果与预算安排挂钩，提高财政资金使用效益。",
     ),
 }
 
 
 def _g(rng: random.Random, key: str, spec: ReportSpec) -> str:
-    return rng.choice(GENERIC[key]).format(name=spec.project_name)
+    """Sentences of one section; drawn from the report's text seed and the section alone, so a
+    copied narrative stays a copy whatever its figures did to the other draws."""
+    pool = GENERIC[key]
+    own = random.Random(spec.text_seed * 101 + list(GENERIC).index(key))
+    picked = own.sample(pool, own.randint(2, 3) if len(pool) > 3 else 1)
+    return "".join(picked).format(name=spec.project_name)
 
 
 def _problem_lines(spec: ReportSpec, rng: random.Random) -> list[str]:
@@ -285,9 +341,15 @@ def _score_table(b: Builder, spec: ReportSpec, rng: random.Random) -> None:
 
 def narrative(spec: ReportSpec, *, with_table: bool) -> list[Block]:
     rng = random.Random(spec.text_seed)
+
+    def own(k: int) -> random.Random:
+        # Each piece draws from its own stream, so a copied narrative (same text seed) keeps its
+        # wording even where the two reports' figures differ.
+        return random.Random(spec.text_seed * 101 + 50 + k)
+
     b = Builder()
     in_title = _dept_in_title(spec, rng)
-    b.p(_title(spec, rng, in_title))
+    b.p(_title(spec, own(1), in_title))
     if not in_title:
         b.p(f"{rng.choice(('实施单位', '项目实施单位', '填报单位'))}：{spec.department}")
     money_year = spec.other_year if (spec.other_year and not (with_table and spec.framework)) else spec.year
@@ -296,7 +358,7 @@ def narrative(spec: ReportSpec, *, with_table: bool) -> list[Block]:
     b.p("1.立项背景及目的")
     b.p(_g(rng, "background", spec))
     b.p("2.项目实施及资金使用情况")
-    for sentence in _budget_sentences(spec, rng, money_year):
+    for sentence in _budget_sentences(spec, own(2), money_year):
         b.p(sentence)
     b.p("（二）项目绩效目标")
     b.p(_g(rng, "goal", spec))
@@ -309,26 +371,26 @@ def narrative(spec: ReportSpec, *, with_table: bool) -> list[Block]:
     b.p("（二）绩效评价工作过程")
     b.p(_g(rng, "process", spec))
     b.p(rng.choice(("三、综合评价情况及评价结论", "三、评价结论")))
-    b.p(_score_sentence(spec, rng))
+    b.p(_score_sentence(spec, own(3)))
     b.p(rng.choice(("四、绩效评价指标分析", "四、绩效指标完成情况分析")))
     b.p("（一）项目决策情况")
-    b.p(GENERIC["analysis"][0])
+    b.p(_g(rng, "analysis_decision", spec))
     b.p("（二）项目过程情况")
-    b.p(GENERIC["analysis"][1])
+    b.p(_g(rng, "analysis_process", spec))
     if spec.alt_amount:
         which = spec.alt_amount["which"]
-        alt = money(spec, spec.alt_amount["value"], rng)
+        alt = money(spec, spec.alt_amount["value"], own(4))
         b.p(f"{spec.project_name}项目总支出{alt}。" if which == "spent" else f"{spec.project_name}项目预算金额为{alt}。")
-    elif spec.stated_rate is not None and rng.random() < 0.5:
+    elif spec.stated_rate is not None and own(5).random() < 0.5:
         b.p(f"预算执行率为{rate_text(spec)}。")
     b.p("（三）项目产出情况")
-    b.p(GENERIC["analysis"][2])
+    b.p(_g(rng, "analysis_output", spec))
     b.p("（四）项目效益情况")
-    b.p(GENERIC["analysis"][3])
+    b.p(_g(rng, "analysis_effect", spec))
     b.p("五、主要经验及做法")
     b.p(_g(rng, "experience", spec))
     b.p(rng.choice(("六、存在的问题及原因分析", "六、存在问题及原因分析", "六、存在的问题")))
-    for line in _problem_lines(spec, rng):
+    for line in _problem_lines(spec, own(6)):
         b.p(line)
     b.p("七、有关建议")
     b.p(_g(rng, "suggestion", spec))
@@ -336,10 +398,11 @@ def narrative(spec: ReportSpec, *, with_table: bool) -> list[Block]:
     b.p("无。")
     if with_table and spec.framework:
         b.p("附件1")
-        _score_table(b, spec, rng)
-    if rng.random() < 0.5:
+        _score_table(b, spec, own(7))
+    sign = own(8)
+    if sign.random() < 0.5:
         b.p(spec.department)
-        b.p(f"{spec.year + 1}年{rng.randint(2, 5)}月{rng.randint(1, 28)}日")
+        b.p(f"{spec.year + 1}年{sign.randint(2, 5)}月{sign.randint(1, 28)}日")
     return b.blocks
 
 
@@ -388,7 +451,7 @@ def basic_info(spec: ReportSpec) -> list[Block]:
     b.p("三、项目组织实施情况")
     b.p(_g(rng, "organisation", spec))
     b.p("四、项目绩效情况")
-    b.p(GENERIC["analysis"][2])
+    b.p(_g(rng, "analysis_output", spec))
     b.p("五、综合评价情况及评价结论")
     b.p(_score_sentence(spec, rng))
     b.p("六、主要经验及做法、存在的问题和建议")
@@ -471,7 +534,7 @@ def external(spec: ReportSpec) -> list[Block]:
     b.p("三、评价结论")
     b.p(_score_sentence(spec, rng))
     b.p("四、绩效评价指标分析")
-    b.p(GENERIC["analysis"][1])
+    b.p(_g(rng, "analysis_process", spec))
     b.p("附表：绩效评价指标评分表")
     b.table(table_a(spec, rng))
     b.p("五、存在的问题")
