@@ -256,7 +256,7 @@ def score_histogram_figure(bins_by_year: pl.DataFrame) -> go.Figure:
             hovertemplate="%{customdata[0]:g}–%{customdata[1]:g} 分<br>%{y} 份<extra>" + _year_label(year) + "</extra>",
         ))
     fig.update_layout(barmode="stack", bargap=0.05)
-    fig.update_xaxes(title_text="自评分")
+    fig.update_xaxes(title_text="自评分", tick0=0, dtick=5)
     fig.update_yaxes(title_text="报告数")
     _threshold_lines(fig)
     return fig

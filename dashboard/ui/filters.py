@@ -289,15 +289,18 @@ def sidebar(options: FilterOptions) -> Filters:
                        on_change=_on_change)
         left, right = st.columns(2)
         with left:
-            st.selectbox("起始年度", (None, *options.years), key=KEY_YEAR_FROM, format_func=year_label,
+            st.selectbox("起始年度", (None, *options.years), key=KEY_YEAR_FROM, format_func=year_label, placeholder=ALL_LABEL,
                          on_change=_on_change)
         with right:
-            st.selectbox("截止年度", (None, *options.years), key=KEY_YEAR_TO, format_func=year_label,
+            st.selectbox("截止年度", (None, *options.years), key=KEY_YEAR_TO, format_func=year_label, placeholder=ALL_LABEL,
                          on_change=_on_change)
-        st.selectbox("地区", (None, *options.regions), key=KEY_REGION, format_func=plain, on_change=_on_change)
-        st.selectbox("自评等级", (None, *GRADES), key=KEY_GRADE, format_func=plain, on_change=_on_change)
+        st.selectbox("地区", (None, *options.regions), key=KEY_REGION, format_func=plain, placeholder=ALL_LABEL,
+                     on_change=_on_change)
+        st.selectbox("自评等级", (None, *GRADES), key=KEY_GRADE, format_func=plain, placeholder=ALL_LABEL,
+                     on_change=_on_change)
         st.selectbox("评价类型", (None, *KIND_LABELS), key=KEY_KIND,
-                     format_func=lambda k: ALL_LABEL if k is None else KIND_LABELS[k], on_change=_on_change)
+                     format_func=lambda k: ALL_LABEL if k is None else KIND_LABELS[k], placeholder=ALL_LABEL,
+                     on_change=_on_change)
         st.button("清除筛选", key=KEY_RESET, on_click=_on_reset)
         year_from, year_to = state[KEY_YEAR_FROM], state[KEY_YEAR_TO]
         if year_from is not None and year_to is not None and year_from > year_to:

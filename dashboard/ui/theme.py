@@ -26,11 +26,13 @@ def _template() -> go.layout.Template:
             paper_bgcolor="white",
             plot_bgcolor="white",
             hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+            # Title in the top margin, legend on a row of its own just above the plot.
             legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title_text=""),
-            margin=dict(l=10, r=10, t=48, b=10),
+            margin=dict(l=10, r=10, t=96, b=10),
             xaxis=dict(gridcolor="#e4e7eb", zerolinecolor="#cbd2d9", automargin=True),
             yaxis=dict(gridcolor="#e4e7eb", zerolinecolor="#cbd2d9", automargin=True, separatethousands=True),
-            title=dict(font=dict(size=16)),
+            title=dict(font=dict(size=16), x=0, xanchor="left", xref="paper", y=0.985, yanchor="top",
+                       yref="container"),
         )
     )
 
