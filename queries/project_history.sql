@@ -8,22 +8,23 @@ with project as (
     from evaluation_facts
     where project_key = $project_key
 ),
+-- Child rows by the project's evaluation ids, so only its rows are read (not the whole views).
 lost as (
     select evaluation_id, sum(points_lost) as points_lost, count(*) as n_indicators
     from indicator_facts
-    where project_key = $project_key
+    where evaluation_id in (select evaluation_id from project)
     group by evaluation_id
 ),
 stated as (
     select evaluation_id, count(*) as n_problems
-    from problem_facts
-    where project_key = $project_key
+    from problems
+    where evaluation_id in (select evaluation_id from project)
     group by evaluation_id
 ),
 flagged as (
     select evaluation_id, count(*) as n_flags, list(distinct code order by code) as flag_codes
-    from flag_facts
-    where project_key = $project_key
+    from flags
+    where evaluation_id in (select evaluation_id from project)
     group by evaluation_id
 )
 select

@@ -31,10 +31,11 @@ quotes as (
     from texts
     group by category, year
 ),
+-- One row per report first, keyed by a 64-bit hash of its id (cheaper than distinct strings).
 per_report as (
-    select category, year, evaluation_id, count(*) as n, sum(points_lost) as points_lost
+    select category, year, hash(evaluation_id) as report_hash, count(*) as n, sum(points_lost) as points_lost
     from mentions
-    group by category, year, evaluation_id
+    group by category, year, report_hash
 ),
 counts as (
     select

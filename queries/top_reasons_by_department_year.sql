@@ -21,17 +21,31 @@ with mentions as (
       and ($kind is null or kind = $kind)
       and (source = 'deduction' or not has_score_table or coalesce($include_scored_problems, false))
 ),
+-- One row per report first, keyed by a 64-bit hash of its id (cheaper than distinct strings).
+per_report as (
+    select
+        department_canonical,
+        year,
+        reason_normalised,
+        hash(evaluation_id) as report_hash,
+        min(category) as category,
+        count(*) as n,
+        sum(points_lost) as points_lost,
+        min(reason_text) as example_quote
+    from mentions
+    group by department_canonical, year, reason_normalised, report_hash
+),
 grouped as (
     select
         department_canonical,
         year,
         reason_normalised,
         min(category) as category,
-        count(*) as n_mentions,
-        count(distinct evaluation_id) as n_reports,
+        sum(n)::bigint as n_mentions,
+        count(*) as n_reports,
         coalesce(sum(points_lost), 0) as points_lost,
-        min(reason_text) as example_quote
-    from mentions
+        min(example_quote) as example_quote
+    from per_report
     group by department_canonical, year, reason_normalised
 ),
 ranked as (
