@@ -19,6 +19,7 @@ with facts as (
       and ($grade is null or grade = $grade)
       and ($kind is null or kind = $kind)
 ),
+-- Counts straight from the child tables by evaluation_id: the views would add a join per row.
 problem_counts as (
     select evaluation_id, count(*) as n_problems
     from problems

@@ -8,7 +8,7 @@ with project as (
     from evaluation_facts
     where project_key = $project_key
 ),
--- Child rows by the project's evaluation ids, so only its rows are read (not the whole views).
+-- Child rows by the project's evaluation ids, so only its rows are read (the views would be read whole).
 lost as (
     select evaluation_id, sum(points_lost) as points_lost, count(*) as n_indicators
     from indicator_facts
