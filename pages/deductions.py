@@ -9,11 +9,10 @@ from dashboard.ui.navigation import open_project
 
 filters = layout.header("扣分原因", "各指标扣了多少分、扣分原因与报告自述问题的类别及其变化；可从类别查到具体报告。")
 layout.require_reports()
+layout.require_matches(filters)
 lost = data.points_lost(filters)
 reasons = data.reason_categories(filters)
 present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list()
-if lost["level1"].height == 0 and not present:
-    layout.no_match()
 
 left, right = st.columns(2)
 left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), theme=None, key="deductions_level1")

@@ -6,9 +6,8 @@ from dashboard.ui import data, layout
 
 filters = layout.header("预算执行", "预算执行率 = 实际支出 ÷ 全年预算；只统计两项金额都有的报告。")
 layout.require_reports()
+layout.require_matches(filters)
 by_unit_year = data.execution_by_unit_year(filters)
-if by_unit_year.height == 0:
-    layout.no_match()
 
 st.plotly_chart(charts.execution_heatmap_figure(by_unit_year), theme=None, key="execution_heatmap")
 layout.table(by_unit_year, ["department_canonical", "year", "n_projects", "budget_wan", "spent_wan",

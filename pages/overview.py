@@ -6,9 +6,7 @@ from dashboard.ui import data, layout, theme
 
 filters = layout.header("总览", "所筛选报告的主要数字、逐年趋势与单位排名。")
 layout.require_reports()
-head = data.headline_figures(filters)
-if head["n_evaluations"] == 0:
-    layout.no_match()
+head = layout.require_matches(filters)
 
 first, second = st.columns(4), st.columns(4)
 first[0].metric("项目数", theme.fmt_count(head["n_projects"]), help=f"报告 {head['n_evaluations']:,} 份")

@@ -8,11 +8,10 @@ BIN_WIDTHS = {5: "5分", 2: "2分", 1: "1分"}
 
 filters = layout.header("评分分布", "各单位自评分的分布、等级构成，以及分数在等级分界（90分）附近的扎堆情况。")
 layout.require_reports()
+layout.require_matches(filters)
 bin_width = st.segmented_control("分数段宽度", list(BIN_WIDTHS), format_func=BIN_WIDTHS.get, default=5,
                                  key="scores_bin_width") or 5
 bins = data.score_bins_by_year(filters, bin_width=bin_width)
-if bins.height == 0:
-    layout.no_match()
 st.plotly_chart(charts.score_histogram_figure(bins), theme=None, key="scores_histogram")
 
 summary = data.score_summary(filters)

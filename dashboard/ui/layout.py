@@ -61,8 +61,18 @@ def require_reports() -> None:
 
 
 def no_match() -> None:
+    """Stop the page with the no-match message."""
     st.info(NO_MATCH)
     st.stop()
+
+
+def require_matches(current: filters.Filters) -> dict:
+    """Stop the page with the no-match message when the filters select no report; returns the headline."""
+    head = data.headline_figures(current)
+    if not head["n_evaluations"]:
+        st.info(NO_MATCH)
+        st.stop()
+    return head
 
 
 def _column_config(frame: pl.DataFrame) -> dict:
