@@ -165,3 +165,28 @@ def test_a_correction_recomputes_flags_and_risk_without_a_reload(copied_corpus):
     assert set(flags) == {"NO_SCORE_TABLE", "RATE_MISMATCH"}
     assert "86.2%" in flags["RATE_MISMATCH"] and "100.00%" in flags["RATE_MISMATCH"]
     assert read(db, "select count(*) from evaluations") == [(6,)]
+
+
+def test_read_queries_filter_what_the_inflation_page_shows(copied_corpus):
+    from dashboard.warehouse import run_query
+
+    db = copied_corpus
+    ranked = run_query("inflation_report_risk", {}, db_path=db)
+    assert ranked.height == 6
+    assert ranked.get_column("risk_score").to_list() == sorted(ranked.get_column("risk_score").to_list(), reverse=True)
+    top = ranked.row(0, named=True)
+    assert Path(top["source"]).name == "000_b602d48fbaccf327.txt" and top["max_severity"] == "high"
+    assert set(top["flag_codes"]) == {"EXECUTION_RULE_VIOLATION", "PROBLEMS_WITHOUT_DEDUCTION", "NO_SCORE_TABLE"}
+
+    one_unit = run_query("inflation_report_risk", {"departments": ["富民县审计局"], "limit_rows": 5}, db_path=db)
+    assert one_unit.get_column("department").to_list() == ["富民县审计局"]
+    assert "BOILERPLATE" in one_unit.item(0, "flag_codes")
+
+    units = run_query("inflation_unit_index", {"year_from": 2025, "year_to": 2025}, db_path=db)
+    assert units.get_column("year").unique().to_list() == [2025]
+    assert units.item(0, "inflation_index") >= units.item(units.height - 1, "inflation_index")
+
+    boiler = run_query("flags_list", {"code": "BOILERPLATE"}, db_path=db)
+    assert boiler.height == 2 and set(boiler.get_column("scope")) == {"corpus"}
+    counts = run_query("flags_by_code", {"year_from": 2024, "year_to": 2024}, db_path=db)
+    assert dict(zip(counts["code"], counts["n_reports"]))["BOILERPLATE"] == 2
