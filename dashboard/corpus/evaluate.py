@@ -132,6 +132,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, db: str | None = None, workers: i
     flag_fp: Counter = Counter()
     flag_fn: Counter = Counter()
     clean_total = clean_high = 0
+    clean_high_examples: list[str] = []
     corpus_pred = _corpus_flags_from_db(db, corpus_dir) if db else None
     record_count = 0
 
@@ -192,6 +193,9 @@ def evaluate_corpus(corpus_dir: str | Path, *, db: str | None = None, workers: i
                 clean_total += 1
                 if "high" in got_flags.values():
                     clean_high += 1
+                    if len(clean_high_examples) < 5:
+                        high = sorted(c for c, sev in got_flags.items() if sev == "high")
+                        clean_high_examples.append(f"{f}#{entry['index']}: {'、'.join(high)}")
 
     accuracy = {key: (right[key] / total[key] if total[key] else None) for key in fields}
     flags = {}
@@ -208,6 +212,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, db: str | None = None, workers: i
         "misses": dict(misses), "miss_by_layout": {k: dict(v.most_common(5)) for k, v in miss_by_layout.items()},
         "flags": flags, "clean_records": clean_total,
         "clean_high_share": clean_high / clean_total if clean_total else None,
+        "clean_high_examples": clean_high_examples,
     }
 
 
@@ -232,6 +237,8 @@ def print_report(metrics: dict[str, Any]) -> None:
         print(f"{code:<30}{m['true']:>6}{m['predicted']:>6}{_pct(m['precision']):>11}{_pct(m['recall']):>9}")
     share = metrics["clean_high_share"]
     print(f"\n无问题报告 {metrics['clean_records']} 条，其中被标为高风险（high）的比例：{_pct(share)}（目标 ≤ 5%）")
+    for example in metrics["clean_high_examples"]:
+        print(f"  误报示例：{example}")
     if metrics["misses"]:
         print("\n未命中示例（字段：布局/格式 次数）")
         for key, where in metrics["miss_by_layout"].items():

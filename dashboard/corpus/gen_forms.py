@@ -110,3 +110,40 @@ def render_form(spec: ReportSpec) -> list[Block]:
     rows.append(["存在问题", problems, "", "", "", "", "", "", ""])
     b.table(rows)
     return b.blocks
+
+
+# ---- forms through the forms engineer's renderer (dashboard.corpus.forms): more families and shapes ----
+
+FAMILY_OF = {"F1": "anhui", "F2": "xianjie", "F3": "yunnan2080", "F4": "sichuan"}
+SHAPE_EXT = {"xlsx": "xlsx", "xlsx_sheets": "xlsx", "cells": "txt", "pipe": "txt", "flat": "txt", "docx": "docx", "pdf": "pdf"}
+
+
+def form_values(spec: ReportSpec) -> dict:
+    """A spec as the values dict of dashboard.corpus.forms.render_form."""
+    rng = random.Random(spec.text_seed + 7)
+    factor = 10000 if spec.yuan else 1
+
+    def amount(wan: float | None) -> float | None:
+        return None if wan is None else round(wan * factor, 2)
+
+    goal, done = rng.choice(GOALS)
+    groups: dict[str, float] = {}
+    for r in spec.rows:
+        groups[r.level1] = round(groups.get(r.level1, 0) + r.weight, 1)
+    indicators = [{"level1": r.level1, "level2": r.level2, "level3": r.level3, "target": r.target or "",
+                   "actual": r.actual or "", "weight": r.weight, "score": r.score,
+                   "reason": (r.reason or "") if r.score < r.weight else "", "nature": "", "measure": ""}
+                  for r in spec.rows]
+    grade_text = f"，等级为{spec.grade_word}" if spec.grade_word else ""
+    return {
+        "family": FAMILY_OF[spec.framework], "year": spec.year,
+        "project_code": f"53012{spec.year}R{rng.randint(10 ** 9, 10 ** 10 - 1)}" if rng.random() < 0.35 else None,
+        "project_name": spec.project_name, "supervising_department": spec.supervising or "",
+        "department": spec.department, "unit": "元" if spec.yuan else "万元", "thousands": spec.yuan and rng.random() < 0.5,
+        "initial_budget": amount(spec.initial_budget), "budget": amount(spec.budget), "spent": amount(spec.spent),
+        "rate_text": _rate(spec), "execution_weight": spec.execution_weight, "execution_score": spec.execution_score,
+        "goal": goal, "goal_done": done, "indicators": indicators, "group_weights": groups,
+        "self_score": spec.self_score, "grade": spec.grade_word,
+        "conclusion": f"该项目自评得分{num(spec.self_score)}分{grade_text}。",
+        "problems": "；".join(f"{i}.{p.rstrip('。')}" for i, p in enumerate(spec.problems, 1)) + "。" if spec.problems else "无",
+    }

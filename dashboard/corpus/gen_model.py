@@ -34,7 +34,7 @@ GRADE_WORDS = {"优": ("优", "优秀"), "良": ("良", "良好"), "中": ("中"
 LAYOUT_WEIGHTS = (
     ("narrative_only", 0.11), ("narrative_table", 0.31), ("basic_info", 0.10), ("short", 0.08), ("form", 0.40),
 )
-FORM_FAMILIES = (("F1", 0.5), ("F2", 0.3), ("F3", 0.2))
+FORM_FAMILIES = (("F1", 0.4), ("F2", 0.25), ("F3", 0.15), ("F4", 0.2))  # F4: 四川, drawn by dashboard.corpus.forms
 NARRATIVE_LAYOUTS = ("narrative_only", "narrative_table", "basic_info", "short", "department", "external")
 
 
@@ -76,6 +76,7 @@ class ReportSpec:
     yuan: bool = False
     habit: str | None = None
     copy_group: str | None = None
+    form_renderer: str = "own"  # own (gen_forms) or forms (dashboard.corpus.forms, more shapes)
     # Filled by the generator: where the record lands.
     file: str = ""
     index: int = 0
@@ -104,7 +105,7 @@ class ReportSpec:
         """The contract values a careful reader extracts from this report."""
         indicators = []
         # Layouts whose table has no reason column (003's 评分表, the 20/80 form) print no reasons.
-        reasons_printed = self.layout != "basic_info" and self.framework != "F3"
+        reasons_printed = self.layout != "basic_info" and not (self.framework == "F3" and self.form_renderer == "own")
         rules_printed = self.framework == "A" and self.layout != "basic_info"
         for r in self.rows:
             weight = r.weight if self.weights_printed else None
@@ -329,13 +330,15 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
         spec.framework = "D" if rng.random() < 0.75 else None
     rate = _rate(rng)
     _set_spent(spec, rate)
-    if (layout == "form" and spec.framework == "F1") or (layout not in ("basic_info", "form") and rng.random() < 0.3):
+    if (layout == "form" and spec.framework in ("F1", "F4")) or (layout not in ("basic_info", "form") and rng.random() < 0.3):
         spec.initial_budget = spec.budget if rng.random() < 0.5 else round(spec.budget / rng.uniform(0.85, 1.25), 2)
         if layout != "form" and spec.initial_budget == spec.budget:
             spec.initial_budget = round(spec.budget * 0.9, 2)
     if layout == "basic_info" or (layout in NARRATIVE_LAYOUTS and rng.random() < 0.3):
         spec.received = spec.budget if rng.random() < 0.8 else round(max(spec.spent, spec.budget * rng.uniform(0.9, 0.99)), 2)
     spec.yuan = layout != "form" and rng.random() < 0.12 or (layout == "form" and rng.random() < 0.2)
+    if spec.framework == "F4":
+        spec.yuan = False  # the 四川 form's funds block names no unit, so it is always in 万元
 
     # Which flag to plant (at most one), by the layout's eligibility.
     plant = force_plant
@@ -419,6 +422,8 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
     if plant == "GRADE_BAND_MISMATCH":
         spec.grade = {"良": "优", "中": "良", "差": "中", "优": "良"}[spec.grade]
     spec.grade_word = rng.choice(GRADE_WORDS[spec.grade])
+    if spec.framework == "F4":  # the 四川 form prints no grade
+        spec.grade = spec.grade_word = None
 
     # The stated execution rate: forms always print one; narratives often.
     if layout == "form" or rng.random() < 0.7 or plant == "RATE_MISMATCH":
@@ -471,6 +476,8 @@ def _eligible(spec: ReportSpec, plant: str | None) -> str | None:
     if plant == "REASON_CONTRADICTS_RULE" and spec.framework != "A":
         return None
     if plant in ("AMOUNT_INCONSISTENT", "YEAR_INCONSISTENT") and spec.layout == "form":
+        return None
+    if plant == "GRADE_BAND_MISMATCH" and spec.framework == "F4":
         return None
     return plant
 
@@ -565,7 +572,7 @@ def build_specs(seed: int, n_units: int | None, n_years: int | None) -> list[Rep
                     copy_problems[copy_group] = list(spec.problems)
                 specs.append(spec)
                 if (year >= FIRST_YEAR + 1 and habit is None and copy_group is None
-                        and not spec.planted and rng.random() < 0.04):
+                        and not spec.planted and rng.random() < 0.05):
                     specs.append(external_spec(spec, key + "-ext", rng, ext_seq))
                     ext_seq += 1
             if rng.random() < 0.25:

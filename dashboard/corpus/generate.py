@@ -21,6 +21,8 @@ from dashboard.settings import ROOT
 REFERENCE_DIR = ROOT / "data" / "reference"
 FORMAT_WEIGHTS = (("txt", 0.55), ("docx", 0.30), ("pdf", 0.15))
 TABLE_STYLES = (("cell", 0.5), ("tab", 0.3), ("pipe", 0.2))
+# Shapes of the forms drawn by dashboard.corpus.forms (web pages: cells, pipe, flat; workbooks).
+FORMS_SHAPES = (("docx", 0.25), ("pdf", 0.1), ("xlsx", 0.2), ("xlsx_sheets", 0.1), ("cells", 0.1), ("pipe", 0.15), ("flat", 0.1))
 BUNDLE_RATE = 0.35  # a unit-year's forms published together on one page / in one file
 
 
@@ -85,8 +87,10 @@ def _file_tag(group: list[ReportSpec]) -> str:
 
 def _write_file(job: tuple) -> dict:
     """Render, add noise and write one file; its own Random keeps the result independent of order."""
-    out, rel, group, file_seed = job
+    out, rel, group, file_seed, forms_shape = job
     rng = random.Random(file_seed)
+    if forms_shape:
+        return _write_forms_file(out, rel, group, forms_shape)
     fmt = _pick(rng, FORMAT_WEIGHTS)
     table_style = _pick(rng, TABLE_STYLES)
     encoding = "gbk" if rng.random() < 0.15 else "utf-8"
@@ -108,6 +112,18 @@ def _write_file(job: tuple) -> dict:
             "encoding": encoding if txt else None, "crlf": crlf and txt, "wrapped": wrap and txt, "noise": noise}
 
 
+def _write_forms_file(out: str, rel: str, group: list[ReportSpec], shape: str) -> dict:
+    from dashboard.corpus import forms
+
+    rel = f"{rel}.{gen_forms.SHAPE_EXT[shape]}"
+    path = Path(out) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    forms.write_forms([gen_forms.form_values(s) for s in group], shape, path)
+    fmt = gen_forms.SHAPE_EXT[shape]
+    return {"file": rel, "format": fmt, "table_style": f"forms:{shape}", "encoding": "utf-8" if fmt == "txt" else None,
+            "crlf": False, "wrapped": False, "noise": {}}
+
+
 def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None, *, workers: int = 2) -> dict:
     """Write every file and truth.jsonl under `out`; returns counts for the summary line."""
     specs = build_specs(seed, n_units, n_years)
@@ -117,7 +133,13 @@ def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None,
     for seq, group in enumerate(groups, 1):
         spec = group[0]
         rel = f"{spec.year}/{seq:04d}_{spec.unit.short}_{_file_tag(group)}"
-        jobs.append((str(out), rel, group, seed * 1_000_003 + seq))
+        forms_shape = None
+        if spec.layout == "form" and (any(s.framework == "F4" for s in group) or rng.random() < 0.3):
+            shapes = FORMS_SHAPES if len(group) > 1 else tuple(x for x in FORMS_SHAPES if x[0] != "xlsx_sheets")
+            forms_shape = _pick(rng, shapes)
+            for s in group:
+                s.form_renderer = "forms"
+        jobs.append((str(out), rel, group, seed * 1_000_003 + seq, forms_shape))
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
