@@ -73,6 +73,8 @@ def indicators_from_table(table: Table) -> tuple[list[Indicator], float | None]:
     iw = header_index(header, "指标分值", "分值", "权重", start=i3 + 1)
     isc = header_index(header, "评价得分", "得分", "自评得分", start=(iw + 1) if iw is not None else i3 + 1)
     ided = header_index(header, "扣分情况", "扣分分值", "扣分", start=(isc + 1) if isc is not None else i3 + 1)
+    if ided is not None and re.search(r"原因|说明|理由", header[ided]):
+        ided = None  # "扣分原因" is the reason column, not the points deducted
     ireason = header_index(header, "扣分原因", "原因", "偏差")
     irule = header_index(header, "评价标准", "评分标准", "计分方法")
     itarget = header_index(header, "年度指标值", "指标值", "目标值", start=i3 + 1)

@@ -373,6 +373,12 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
         spent.insert(0, {"value_wan": table_spent, "quote": spent_quote, "priority": -1, "pos": -1})
     record.budget_wan = budget[0]["value_wan"] if budget else None
     record.spent_wan = spent[0]["value_wan"] if spent else None
+    if table_budget is None and table_spent is None:
+        # When a report states an amount twice with different values, the sentence that states
+        # budget and spending together ("全年预算数X，执行数Y，完成预算的Z%") is the statement of record.
+        paired = _paired_statement(budget, spent)
+        if paired:
+            record.budget_wan, record.spent_wan = paired
     record.received_wan = table_received if table_received is not None else (received[0]["value_wan"] if received else None)
     m = re.search(r"年初预算(?:数)?(?:为|是|:|：)?\s*" + _AMOUNT, text)
     if m and re.search(r"全年预算|调整后预算", text):
@@ -382,6 +388,16 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
     record.facts["budget_mentions"] = _same_amount(budget, record.budget_wan)
     record.facts["spent_mentions"] = _same_amount(spent, record.spent_wan)
     record.compute_execution_rate()
+
+
+def _paired_statement(budget: list[dict], spent: list[dict]) -> tuple[float, float] | None:
+    if len({m["value_wan"] for m in budget}) < 2 and len({m["value_wan"] for m in spent}) < 2:
+        return None
+    for b in sorted(budget, key=lambda m: m["pos"]):
+        for s in spent:
+            if s["quote"] == b["quote"] and b["value_wan"] is not None and s["value_wan"] is not None:
+                return b["value_wan"], s["value_wan"]
+    return None
 
 
 def _same_amount(mentions: list[dict], chosen: float | None) -> list[dict]:
