@@ -108,14 +108,14 @@ def _read_loop(accessors, stop: threading.Event, latencies: list[float], errors:
             continue
         elapsed = time.perf_counter() - start
         with lock:
-            latencies.append(elapsed)
+            latencies.append((name, elapsed))
 
 
 def measure(accessors, readers: int, *, seconds: float | None = None,
-            while_running: subprocess.Popen | None = None) -> tuple[list[float], list[str]]:
-    """Latencies (s) and errors of `readers` threads calling the accessors round-robin."""
+            while_running: subprocess.Popen | None = None) -> tuple[list[tuple[str, float]], list[str]]:
+    """(accessor, latency in s) of every call and the errors, `readers` threads calling round-robin."""
     stop = threading.Event()
-    latencies: list[float] = []
+    latencies: list[tuple[str, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
     threads = [threading.Thread(target=_read_loop, args=(accessors, stop, latencies, errors, lock, k), daemon=True)
@@ -138,10 +138,10 @@ def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def _line(label: str, latencies: list[float], errors: list[str], elapsed: float) -> str:
+def _line(label: str, latencies: list[tuple[str, float]], errors: list[str], elapsed: float) -> str:
     if not latencies:
         return f"{label}: 无成功读取（错误 {len(errors)}）"
-    ms = [v * 1000 for v in latencies]
+    ms = [v * 1000 for _, v in latencies]
     return (f"{label}: 读取 {len(ms)} 次（{len(ms) / elapsed:.0f} 次/秒），p50 {_percentile(ms, 50):.1f} ms，"
             f"p95 {_percentile(ms, 95):.1f} ms，错误 {len(errors)}")
 
@@ -172,6 +172,11 @@ def run_bench(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         latencies, errors = measure(accessors, readers, seconds=seconds)
         print(_line("无导入时", latencies, errors, time.perf_counter() - start))
+        by_name: dict[str, list[float]] = {}
+        for name, seconds_taken in latencies:
+            by_name.setdefault(name, []).append(seconds_taken * 1000)
+        for name, ms in sorted(by_name.items(), key=lambda item: -statistics.median(item[1])):
+            print(f"  {name}: p50 {_percentile(ms, 50):.1f} ms，p95 {_percentile(ms, 95):.1f} ms（{len(ms)} 次）")
         files = synthetic_reports(work / "incoming", n_reports)
         command = [sys.executable, "-m", "dashboard", "ingest", str(work / "incoming"), "--db", str(copy), "--quiet"]
         start = time.perf_counter()

@@ -191,3 +191,17 @@ def test_two_loads_at_once_are_serialised(seeded, tmp_path):
     assert all("Traceback" not in out + err for out, err in outputs)
     assert _evaluations(seeded) == [(45, 45)]
     assert sorted(n for n in os.listdir(versions_dir(seeded)) if not n.startswith("tmp-"))[-1] == warehouse_version(seeded)
+
+
+def test_bench_prints_latency_with_and_without_a_load(seeded, capsys):
+    import argparse
+
+    from dashboard.bench import run_bench
+
+    before = warehouse_version(seeded)
+    assert run_bench(argparse.Namespace(db=str(seeded), readers=2, seconds=1, reports=5)) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"无导入时: 读取 \d+ 次.*p50 [\d.]+ ms，p95 [\d.]+ ms，错误 0", out), out
+    assert re.search(r"导入 5 份报告期间.*p50 [\d.]+ ms，p95 [\d.]+ ms，错误 0", out), out
+    assert warehouse_version(seeded) == before  # the bench works on a copy
+    assert _evaluations(seeded) == [(5, 5)]
