@@ -46,8 +46,9 @@ def test_report_flags_are_found(metrics):
     assert found / predicted >= 0.8
 
 
-def test_evaluate_command_prints_the_tables(corpus, capsys):
-    assert run_evaluate(argparse.Namespace(dir=str(corpus), db=None)) == 0
+def test_evaluate_command_prints_the_tables(tmp_path, capsys):
+    write_corpus(tmp_path, 5, 1, 1, workers=1)
+    assert run_evaluate(argparse.Namespace(dir=str(tmp_path), db=None)) == 0
     out = capsys.readouterr().out
     assert "project_name" in out and "budget_wan" in out
     assert "EXECUTION_RULE_VIOLATION" in out and "precision" in out
@@ -58,6 +59,7 @@ def test_evaluate_without_truth_says_so(tmp_path, capsys):
     assert "truth.jsonl" in capsys.readouterr().out
 
 
+@pytest.mark.heavy
 def test_warehouse_is_built_by_the_real_ingest(tmp_path):
     out, db = tmp_path / "demo", tmp_path / "w.duckdb"
     args = argparse.Namespace(seed=3, out=str(out), units=1, years=2, warehouse=True, db=str(db))
