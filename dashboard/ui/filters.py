@@ -32,6 +32,7 @@ KEY_REGION = "filter_region"
 KEY_GRADE = "filter_grade"
 KEY_KIND = "filter_kind"
 KEY_RESET = "filter_reset"
+WIDGET_KEYS = (KEY_DEPARTMENTS, KEY_YEAR_FROM, KEY_YEAR_TO, KEY_REGION, KEY_GRADE, KEY_KIND)
 STATE_FILTERS = "filters"
 STATE_NOTICES = "filter_notices"
 STATE_INITIALISED = "filters_initialised"
@@ -275,6 +276,9 @@ def sidebar(options: FilterOptions) -> Filters:
         _set_state(parsed.filters)
         state[STATE_NOTICES] = parsed.notices
         state[STATE_INITIALISED] = True
+    elif any(key not in state for key in WIDGET_KEYS) and isinstance(state.get(STATE_FILTERS), Filters):
+        # st.switch_page drops the entrypoint's widget state; the plain copy of the filters survives.
+        _set_state(state[STATE_FILTERS])
     _sanitise_state(options)
 
     def year_label(year: int | None) -> str:

@@ -146,7 +146,7 @@ def test_hostile_query_params_are_ignored_with_a_notice(spec, seed_warehouse, mo
 
 
 def test_a_reason_category_drills_to_its_reports_and_opens_the_project(seed_warehouse, monkeypatch):
-    at = _open(_app(seed_warehouse, monkeypatch), next(p for p in PAGES if p.url_path == "deductions"))
+    at = _open(_app(seed_warehouse, monkeypatch, {"year_from": "2024"}), next(p for p in PAGES if p.url_path == "deductions"))
     assert not at.exception
     category = at.selectbox(key="deductions_category")
     assert category.options, "the reference reports state reasons"
@@ -159,3 +159,5 @@ def test_a_reason_category_drills_to_its_reports_and_opens_the_project(seed_ware
     assert at.title[0].value == "项目档案"
     assert at.session_state["selected_evaluation_id"] == chosen
     assert at.query_params.get("evaluation") in (chosen, [chosen])
+    assert at.selectbox(key="filter_year_from").value == 2024, "the filters survive st.switch_page"
+    assert at.query_params.get("year_from") in ("2024", ["2024"])
