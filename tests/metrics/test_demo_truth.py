@@ -105,7 +105,8 @@ def test_execution_by_department_year_agrees(demo):
         | pl.col("spent_wan").ne_missing(pl.col("spent_wan_extracted"))
         | pl.col("year").ne_missing(pl.col("year_extracted"))
     )
-    assert missed.height <= MAX_AMOUNT_MISSES * pairs.height, missed.select("file", "budget_wan", "spent_wan_extracted")
+    assert missed.height <= MAX_AMOUNT_MISSES * pairs.height, missed.select(
+        "file", "year", "year_extracted", "budget_wan", "budget_wan_extracted", "spent_wan", "spent_wan_extracted").rows()
     touched = missed.select("department_canonical", "year").unique()
     sql = run_query("execution_by_department_year", {}, demo["db"]).join(
         touched, on=["department_canonical", "year"], how="anti", nulls_equal=True)
