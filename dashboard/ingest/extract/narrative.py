@@ -83,6 +83,10 @@ def _continues(previous: str, line: str) -> bool:
     # A wrapped line is a long line cut short; a heading or title is short and stands alone.
     if len(previous) < 18 or previous.endswith(("报告", "表")):
         return False
+    if len(line) < 20 and line.endswith(("表", "报告")):
+        return False  # a table or report title follows
+    if len(previous) < 30 and re.match(r"^[\u4e00-\u9fff]{2,8}[:：]", previous):
+        return False  # a "项目名称：…" label line
     return not _HEADING.match(previous) or len(previous) >= 30
 
 
@@ -374,8 +378,8 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
     record.budget_wan = budget[0]["value_wan"] if budget else None
     record.spent_wan = spent[0]["value_wan"] if spent else None
     if table_budget is None and table_spent is None:
-        # When a report states an amount twice with different values, the sentence that states
-        # budget and spending together ("全年预算数X，执行数Y，完成预算的Z%") is the statement of record.
+        # The first sentence that states budget and spending together ("全年预算数X，执行数Y，完成预算的
+        # Z%") is the statement of record, even when the report states an amount again differently.
         paired = _paired_statement(budget, spent)
         if paired:
             record.budget_wan, record.spent_wan = paired
@@ -391,12 +395,15 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
 
 
 def _paired_statement(budget: list[dict], spent: list[dict]) -> tuple[float, float] | None:
-    if len({m["value_wan"] for m in budget}) < 2 and len({m["value_wan"] for m in spent}) < 2:
-        return None
+    """Budget and spending from the first sentence that states both (its strongest keyword of each)."""
+    spent_quotes = {m["quote"] for m in spent if m["value_wan"] is not None}
     for b in sorted(budget, key=lambda m: m["pos"]):
-        for s in spent:
-            if s["quote"] == b["quote"] and b["value_wan"] is not None and s["value_wan"] is not None:
-                return b["value_wan"], s["value_wan"]
+        if b["quote"] in spent_quotes and b["value_wan"] is not None:
+            best_b = min((m for m in budget if m["quote"] == b["quote"] and m["value_wan"] is not None),
+                         key=lambda m: (m["priority"], m["pos"]))
+            best_s = min((m for m in spent if m["quote"] == b["quote"] and m["value_wan"] is not None),
+                         key=lambda m: (m["priority"], m["pos"]))
+            return best_b["value_wan"], best_s["value_wan"]
     return None
 
 
