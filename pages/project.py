@@ -17,6 +17,7 @@ from dashboard.ui.inflation_labels import chinese_columns, with_flag_labels
 from dashboard.ui.layout import header, require_reports
 from dashboard.ui.navigation import URL_EVALUATION, URL_PROJECT
 from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, register
+from dashboard.ui.upload import original_names, with_original_names
 
 HISTORY_COLUMNS = ["year", "kind", "budget_wan", "spent_wan", "execution_rate", "self_score", "grade",
                    "points_lost", "n_problems", "n_flags", "flag_labels", "source"]
@@ -80,7 +81,9 @@ if st.session_state.get("project_select") != project_key:
 st.selectbox("选择项目（按风险从高到低）", choices, key="project_select", format_func=lambda k: names.get(k, k),
              on_change=_set_project)
 
-history = with_flag_labels(data.project_history(project_key=project_key))
+uploads = original_names()
+history = with_flag_labels(data.project_history(project_key=project_key)).with_columns(
+    pl.col("source").map_elements(lambda s: with_original_names(s, uploads), return_dtype=pl.String))
 if history.is_empty():
     st.info("该项目没有报告。")
     st.stop()
@@ -120,7 +123,7 @@ scores[0].metric("自评分", fmt_score(row["self_score"]) + (f"（{row['grade']
 scores[1].metric("证据支持的分数", fmt_score(row["supported_score"]))
 scores[2].metric("风险分", "—" if row["risk_score"] is None else f"{row['risk_score']:g}")
 st.text(f"评价类型：{KIND_LABELS.get(row['kind'], row['kind'] or '不详')}　　主管部门：{row['supervising_department'] or '不详'}"
-        f"　　文件：{row['source']}" + ("　　（部分字段已人工更正）" if row["corrected"] else ""))
+        f"　　文件：{with_original_names(row['source'], uploads)}" + ("　　（部分字段已人工更正）" if row["corrected"] else ""))
 if row["warnings"]:
     with st.expander(f"抽取时的提示（{len(row['warnings'])} 条）"):
         st.text("\n".join(row["warnings"]))

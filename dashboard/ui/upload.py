@@ -154,9 +154,14 @@ def original_names(upload_dir: str | os.PathLike | None = None) -> dict[str, str
     return names
 
 
-def with_original_names(text: str | None, names: dict[str, str]) -> str | None:
-    """Text (a file name or an error naming one) with stored upload names replaced by the originals."""
-    if not text or not names:
+def with_original_names(text: str | None, names: dict[str, str], upload_dir: str | os.PathLike | None = None) -> str | None:
+    """Text (a file name or an error naming one) with stored upload names replaced by the originals and
+    the server's upload folder left out (the browser never sees server paths)."""
+    if not text:
+        return text
+    directory = os.path.abspath(upload_dir if upload_dir is not None else settings.get("upload_dir"))
+    text = text.replace(directory + os.sep, "")
+    if not names:
         return text
     return re.sub(r"[0-9a-f]{32}\.[a-z]{3,4}", lambda m: names.get(m.group(0), m.group(0)), text)
 

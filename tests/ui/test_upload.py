@@ -51,7 +51,8 @@ def test_saved_under_server_names_within_the_limit(tmp_path):
     mapping = original_names(upload_dir)
     stored = batch.saved[0].stored_path.name
     assert mapping[stored] == "escape.txt"
-    assert with_original_names(f"{stored}: PDF 已加密", mapping) == "escape.txt: PDF 已加密"
+    assert with_original_names(f"{stored}: PDF 已加密", mapping, upload_dir) == "escape.txt: PDF 已加密"
+    assert with_original_names(f"{upload_dir}/{stored}: 扫描件", mapping, upload_dir) == "escape.txt: 扫描件"
     assert original_names(tmp_path / "none") == {}
 
 
