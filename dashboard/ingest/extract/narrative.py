@@ -83,8 +83,6 @@ def _continues(previous: str, line: str) -> bool:
     # A wrapped line is a long line cut short; a heading or title is short and stands alone.
     if len(previous) < 18 or previous.endswith(("报告", "表")):
         return False
-    if len(line) < 12 and line.endswith("表"):
-        return False  # a table title follows ("项目基本信息表")
     if len(previous) < 30 and re.match(r"^[\u4e00-\u9fff]{2,8}[:：]", previous):
         return False  # a "项目名称：…" label line
     return not _HEADING.match(previous) or len(previous) >= 30
