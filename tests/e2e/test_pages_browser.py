@@ -99,6 +99,15 @@ def test_drill_down_from_the_ranking_to_the_project(site):
     assert page.locator("mark.evidence").count() >= 1  # the flagged evidence is highlighted in the text
     assert "得分违反执行率规则" in page.content() or page.get_by_text("历年情况").count() == 1
     screenshot(page, "drill_project")
+    # A click on a ranking row's selection box opens that report's project too.
+    open_page(page, f"{url}/inflation", "虚高识别", "标记与证据")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # header row, then the first row's checkbox
+    page.wait_for_url(re.compile(r"/project\?.*evaluation="))
+    page.get_by_text("报告原文", exact=True).wait_for()
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_tables_download_as_xlsx_and_csv(site):
