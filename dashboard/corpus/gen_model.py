@@ -21,7 +21,7 @@ PLANT_RATES = (
     ("AMOUNT_INCONSISTENT", 0.03),
     ("PROBLEMS_WITHOUT_DEDUCTION", 0.03),
     ("YEAR_INCONSISTENT", 0.03),
-    ("REASON_CONTRADICTS_RULE", 0.04),
+    ("REASON_CONTRADICTS_RULE", 0.06),
     ("PEER_OUTLIER", 0.025),
 )
 EVALUATOR_MISMATCH_RATE = 0.3
@@ -354,7 +354,9 @@ def make_spec(key: str, unit: Unit, year: int, project: str, kind: str, layout: 
     if plant == "PROBLEMS_WITHOUT_DEDUCTION":
         spec.spent = spec.budget
     if plant == "PEER_OUTLIER":
-        _set_spent(spec, rng.uniform(50, 68))
+        # Low execution (above the 60% floor where the execution row scores nothing), yet a score
+        # just under what the rule allows: far above same-year peers that execute as little.
+        _set_spent(spec, rng.uniform(60.5, 68))
     if plant == "EXECUTION_RULE_VIOLATION" and (spec.execution_rate or 0) >= 94:
         _set_spent(spec, rng.uniform(70, 93))
     if habit == "always100" and (spec.execution_rate or 0) >= 100 and rng.random() < 0.7:
@@ -566,9 +568,9 @@ def build_specs(seed: int, n_units: int | None, n_years: int | None) -> list[Rep
                 spec = make_spec(key, unit, year, project, "project_self", layout, rng, median,
                                  habit=habit, text_seed=text_seed)
                 spec.copy_group = copy_group
-                if copy_group and copy_group in copy_problems:
+                if copy_group and copy_problems.get(copy_group) and spec.problems:
                     spec.problems = list(copy_problems[copy_group])  # a copier keeps the problems too
-                elif copy_group:
+                elif copy_group and spec.problems:
                     copy_problems[copy_group] = list(spec.problems)
                 specs.append(spec)
                 if (year >= FIRST_YEAR + 1 and habit is None and copy_group is None

@@ -124,6 +124,12 @@ def _write_forms_file(out: str, rel: str, group: list[ReportSpec], shape: str) -
             "crlf": False, "wrapped": False, "noise": {}}
 
 
+def _far_above_peers(spec: ReportSpec) -> bool:
+    """Besides planted outliers: 97+ claimed under 78% execution, where truthful peers score about 80."""
+    rate = spec.execution_rate
+    return rate is not None and spec.self_score is not None and rate < 78 and spec.self_score >= 97
+
+
 def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None, *, workers: int = 2) -> dict:
     """Write every file and truth.jsonl under `out`; returns counts for the summary line."""
     specs = build_specs(seed, n_units, n_years)
@@ -154,7 +160,7 @@ def write_corpus(out: Path, seed: int, n_units: int | None, n_years: int | None,
         for index, record in enumerate(group):
             record.file, record.index = meta["file"], index
             corpus_flags = []
-            if "PEER_OUTLIER" in record.planted:
+            if "PEER_OUTLIER" in record.planted or _far_above_peers(record):
                 corpus_flags.append("PEER_OUTLIER")
             if record.copy_group:
                 corpus_flags.append("BOILERPLATE")
