@@ -130,10 +130,10 @@ def _kill_when_progress_reaches(process: subprocess.Popen, done: int) -> str:
 @pytest.mark.heavy
 def test_a_load_killed_mid_batch_leaves_the_last_state_and_a_rerun_loads_the_rest_once(seeded, tmp_path):
     incoming = tmp_path / "incoming"
-    synthetic_reports(incoming, 200, seed=7)
+    synthetic_reports(incoming, 100, seed=7)
     before = warehouse_version(seeded)
     loader = _loader(incoming, seeded, quiet=False)
-    _kill_when_progress_reaches(loader, 30)
+    _kill_when_progress_reaches(loader, 20)
     assert loader.returncode == -signal.SIGKILL
     # The warehouse opens at the last completed state; the killed batch left only a temp file.
     assert warehouse_version(seeded) == before
@@ -146,12 +146,12 @@ def test_a_load_killed_mid_batch_leaves_the_last_state_and_a_rerun_loads_the_res
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, out + err
     assert "等待其完成" not in err
-    assert "导入 200、已存在跳过 0、失败 0" in out
+    assert "导入 100、已存在跳过 0、失败 0" in out
     assert time.monotonic() - started < 120
-    assert _evaluations(seeded) == [(205, 205)]
+    assert _evaluations(seeded) == [(105, 105)]
     assert not [n for n in os.listdir(versions_dir(seeded)) if n.startswith("tmp-")]
     again = ingest_paths([str(incoming), str(SEEDS_DIR)], db_path=seeded, progress=False, echo=False)
-    assert (again.loaded, again.skipped) == (0, 205)
+    assert (again.loaded, again.skipped) == (0, 105)
 
 
 def test_a_second_load_waits_for_the_first_and_says_so(seeded, tmp_path):
