@@ -139,7 +139,8 @@ def form_values(spec: ReportSpec) -> dict:
         "family": FAMILY_OF[spec.framework], "year": spec.year,
         "project_code": f"53012{spec.year}R{rng.randint(10 ** 9, 10 ** 10 - 1)}" if rng.random() < 0.35 else None,
         "project_name": spec.project_name, "supervising_department": spec.supervising or "",
-        "department": spec.department, "unit": "元" if spec.yuan else "万元", "thousands": spec.yuan and rng.random() < 0.5,
+        # Flat web pages join cells with spaces, so a stray space inside the unit name would split it.
+        "department": "".join(spec.department.split()), "unit": "元" if spec.yuan else "万元", "thousands": spec.yuan and rng.random() < 0.5,
         "initial_budget": amount(spec.initial_budget), "budget": amount(spec.budget), "spent": amount(spec.spent),
         "rate_text": _rate(spec), "execution_weight": spec.execution_weight, "execution_score": spec.execution_score,
         "goal": goal, "goal_done": done, "indicators": indicators, "group_weights": groups,

@@ -410,7 +410,8 @@ def basic_info(spec: ReportSpec) -> list[Block]:
     """003's shape: 基本信息表, 指标评分, 评价人员 with their scores, then the narrative."""
     rng = random.Random(spec.text_seed)
     b = Builder()
-    b.p(f"{spec.year}年度项目绩效目标表" if rng.random() < 0.5 else "项目绩效目标表")
+    # A report whose money sentence names another year must state its own year up front.
+    b.p(f"{spec.year}年度项目绩效目标表" if rng.random() < 0.5 or spec.other_year else "项目绩效目标表")
     b.p(f"项目名称：{spec.project_name}")
     b.p("项目基本信息表")
     unit_label = "万元"
