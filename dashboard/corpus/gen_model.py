@@ -475,8 +475,8 @@ def _eligible(spec: ReportSpec, plant: str | None) -> str | None:
     has_table = spec.framework is not None
     if plant == "SCORE_SUM_MISMATCH" and not has_table:
         return None
-    if plant == "REASON_CONTRADICTS_RULE" and spec.framework != "A":
-        return None
+    if plant == "REASON_CONTRADICTS_RULE" and (spec.framework != "A" or spec.layout == "basic_info"):
+        return None  # needs a printed rule and reason (003's 评分表 has neither)
     if plant in ("AMOUNT_INCONSISTENT", "YEAR_INCONSISTENT") and spec.layout == "form":
         return None
     if plant == "GRADE_BAND_MISMATCH" and spec.framework == "F4":
