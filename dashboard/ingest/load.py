@@ -113,6 +113,10 @@ def ingest_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, db_path
             reason = "权限不足，无法读取" if isinstance(exc, PermissionError) else f"无法读取（{exc.strerror or type(exc).__name__}）"
             summary.failed.append((display_path(path), reason))
             continue
+        if size == 0:
+            # Every empty file has the same hash: refuse each by name rather than skip all but one.
+            summary.failed.append((display_path(path), "文件为空"))
+            continue
         candidates.append(_Candidate(path, display_path(path), content_hash, size))
     try:
         with write_lock(db, on_wait=_say if echo else None):

@@ -33,6 +33,9 @@ def extract_document(doc: Document) -> list[EvaluationRecord]:
 
 
 def _finish(record: EvaluationRecord) -> None:
+    from dashboard.ingest.extract.sanity import value_warnings
+
+    record.warnings.extend(w for w in value_warnings(record) if w not in record.warnings)
     try:
         from dashboard.inflation.report_flags import flag_record
     except ImportError:
