@@ -113,25 +113,27 @@ def ingest_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, db_path
             reason = "权限不足，无法读取" if isinstance(exc, PermissionError) else f"无法读取（{exc.strerror or type(exc).__name__}）"
             summary.failed.append((display_path(path), reason))
             continue
-        if size == 0:
-            # Every empty file has the same hash: refuse each by name rather than skip all but one.
-            summary.failed.append((display_path(path), "文件为空"))
-            continue
         candidates.append(_Candidate(path, display_path(path), content_hash, size))
     try:
         with write_lock(db, on_wait=_say if echo else None):
             statuses = _report_statuses(db)
             todo: list[_Candidate] = []
+            twins: list[tuple[_Candidate, _Candidate]] = []  # (later copy, first copy) in this batch
+            first_of: dict[str, _Candidate] = {}
             for candidate in candidates:
                 if statuses.get(candidate.content_hash) == "loaded":
                     summary.skipped += 1
                     continue
-                statuses[candidate.content_hash] = "loaded"  # the same content twice in one batch
+                if candidate.content_hash in first_of:
+                    twins.append((candidate, first_of[candidate.content_hash]))
+                    continue
+                first_of[candidate.content_hash] = candidate
                 todo.append(candidate)
             if todo or current_version_file(db) is None:
                 with next_version(db) as con:
                     _load_candidates(con, todo, summary, progress=progress, on_progress=on_progress)
                     summary.warnings += refresh_derived(con)
+            _report_twins(twins, summary)
             summary.version = warehouse_version(db)
     except WarehouseError as exc:
         summary.error = str(exc)
@@ -141,6 +143,17 @@ def ingest_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, db_path
     if echo:
         print("\n".join(summary.lines()), flush=True)
     return summary
+
+
+def _report_twins(twins: list[tuple[_Candidate, _Candidate]], summary: IngestSummary) -> None:
+    """A file with the same content as another in this batch: skipped if that one loaded, else
+    failed by its own name with the same reason (every empty file has the same hash, for one)."""
+    failures = dict(summary.failed)
+    for twin, first in twins:
+        if first.shown in failures:
+            summary.failed.append((twin.shown, failures[first.shown]))
+        else:
+            summary.skipped += 1
 
 
 def _report_statuses(db: Path) -> dict[str, str]:
