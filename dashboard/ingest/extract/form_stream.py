@@ -166,7 +166,10 @@ def _fits(role: str, token: str) -> bool:
     if role == "level2":
         return L.is_level2(token)
     if role == "level3":
-        return not L.is_numeric_like(token) and not L.is_level1(token) and not L.is_level2(token) \
+        # "服务对象满意度" is a level-3 name under "服务对象满意度指标": only names ending in 指标 are
+        # level-2 names that can never be a level-3 indicator.
+        level2_only = L.is_level2(token) and L.strip_weight_note(L.key(token))[0].endswith("指标")
+        return not L.is_numeric_like(token) and not L.is_level1(token) and not level2_only \
             and not L.is_placeholder(token) and not L.indicator_role(token)
     if role == "nature":
         return L.key(token) in _NATURE
@@ -227,6 +230,8 @@ def segment_indicators(tokens: list[str], roles: list[str | None]) -> tuple[list
             rest_score, rest_path = best(end)
             garbled = sum(1 for role in ("weight", "score") if role in cells and not L.is_numeric(cells[role]))
             candidate = rest_score + _ROW_SCORE + 0.01 * len(cells) - 3.0 * garbled
+            if "level1" in cells and "level2" not in cells and L.is_level2(cells["level1"]):
+                candidate -= 0.005  # "成本指标" alone opens a level-2 group more often than a level-1 one
             if candidate > choice[0]:
                 choice = (candidate, (("row", cells),) + rest_path)
         return choice
