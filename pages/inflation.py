@@ -21,6 +21,8 @@ FLAG_COLUMNS = ["project_name", "department", "year", "code_label", "severity_la
                 "evidence", "evaluation_id"]
 UNIT_COLUMNS = ["department", "year", "inflation_index", "mean_claimed", "mean_supported", "mean_gap",
                 "peer_median_gap", "flagged_share", "n_reports"]
+PAIRED_COLUMNS = ["department_canonical", "project_canonical", "year", "self_score", "grade", "external_score",
+                  "external_grade", "self_minus_external", "firm", "report_number"]
 
 register()
 follow_pending()
@@ -95,6 +97,17 @@ unit_table = chinese_columns(units, UNIT_COLUMNS)
 st.dataframe(unit_table, key="inflation_unit_table", hide_index=True,
              column_config={"被标记报告占比": st.column_config.NumberColumn(format="percent")})
 download_buttons(unit_table, "虚高识别_单位虚高指数", key="inflation_unit_download")
+
+# --- Self-evaluation beside the independent evaluation ---------------------------------------------
+st.subheader("自评与第三方评价对比")
+paired = data.self_vs_external(filters)
+if paired.is_empty():
+    st.info("筛选范围内没有同一项目同一年度既有自评又有第三方（财政重点）评价的情况。")
+else:
+    st.caption("同一项目同一年度的单位自评分与第三方评价得分；差值越大，自评越可能虚高。")
+    paired_table = chinese_columns(paired, PAIRED_COLUMNS)
+    st.dataframe(paired_table, key="inflation_external_table", hide_index=True)
+    download_buttons(paired_table, "虚高识别_自评与第三方评价对比", key="inflation_external_download")
 
 # --- Flags and evidence ------------------------------------------------------------------------
 st.subheader("标记与证据")

@@ -44,6 +44,12 @@ def unit_inflation(filters: Filters, db: Path) -> pl.DataFrame:
                                               "year_to": params["year_to"]}, db_path=db)
 
 
+@page_data
+def self_vs_external(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per project and year evaluated both by its unit and independently; largest gap first."""
+    return _query("self_vs_external", filters, db)
+
+
 # ---------------------------------------------------------------------------------------------
 # 项目档案
 

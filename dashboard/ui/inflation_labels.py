@@ -22,6 +22,9 @@ SCOPE_LABELS = {"report": "报告内", "corpus": "跨报告"}
 STATUS_LABELS = {"loaded": "已导入", "failed": "失败"}
 
 COLUMN_LABELS: dict[str, str] = {
+    "external_score": "第三方评价得分",
+    "external_grade": "第三方评价等级",
+    "self_minus_external": "自评高出第三方(分)",
     "supported_score": "证据支持的分数",
     "score_gap": "虚高分差",
     "risk_score": "风险分",
