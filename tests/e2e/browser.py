@@ -128,6 +128,11 @@ def wait_idle(page) -> None:
                && !document.querySelector('[data-testid="stSkeleton"]')""", timeout=TIMEOUT_MS)
 
 
+def route(spec) -> str:
+    """A page's address: the default page lives at the root, the others at their url_path."""
+    return "" if spec.default else spec.url_path
+
+
 def open_page(page, url: str, heading: str, also: str | None = None) -> None:
     """Go to a page and wait for its own Chinese heading (and one more text of it) and the end of the run."""
     page.goto(url)
@@ -135,6 +140,7 @@ def open_page(page, url: str, heading: str, also: str | None = None) -> None:
     if also:
         page.get_by_text(also, exact=True).first.wait_for()
     wait_idle(page)
+    assert page.get_by_text("Page not found").count() == 0, f"{url} is not a page of the app"
 
 
 def screenshot(page, name: str) -> Path:

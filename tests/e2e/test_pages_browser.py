@@ -25,6 +25,7 @@ from tests.e2e.browser import (
     not_blank,
     open_page,
     require_chromium,
+    route,
     screenshot,
     streamlit_server,
     wait_idle,
@@ -57,7 +58,7 @@ def _metric(page, label: str) -> str:
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)
 def test_each_page_renders_in_chinese(site, spec):
     url, page, _db = site
-    open_page(page, f"{url}/{spec.url_path}", spec.title, PAGE_TEXT.get(spec.url_path))
+    open_page(page, f"{url}/{route(spec)}", spec.title, PAGE_TEXT.get(spec.url_path))
     shot = screenshot(page, f"page_{spec.url_path}")
     assert not_blank(shot)
     assert glyphs_render(page, spec.title), "Chinese glyphs draw as boxes: install fonts-noto-cjk"
@@ -132,7 +133,7 @@ def test_markup_in_a_report_never_runs_and_shows_literally(site):
     url, page, _db = site
     name = f"恶意{HOSTILE}测试经费"
     for spec in PAGES:  # every page: tables, charts, selectboxes and captions may show the name
-        open_page(page, f"{url}/{spec.url_path}", spec.title, PAGE_TEXT.get(spec.url_path))
+        open_page(page, f"{url}/{route(spec)}", spec.title, PAGE_TEXT.get(spec.url_path))
         assert page.locator('img[src="x"]').count() == 0
     # 项目档案 of the hostile report: its name as a heading and its text with the evidence marked.
     open_page(page, f"{url}/inflation", "虚高识别", "标记与证据")
