@@ -231,10 +231,12 @@ def canonical_names_frame(evaluations: pl.DataFrame, aliases: Aliases | None = N
     for county, forms in units_by_county.items():
         for form, rep in _cluster(forms, DEPARTMENT_MATCH_RATIO).items():
             unit_map[(county, form)] = rep
-    # In a single county's warehouse a unit named without its county is that county's unit
-    # when the county has a unit of that name; with several counties nothing is assumed.
-    counties = {county for county, _ in unit_map if county}
-    only_county = next(iter(counties)) if len(counties) == 1 else None
+    # A unit named without its county ("县财政局") is the county's unit when exactly one county in the
+    # warehouse has a unit of that name; when several do, nothing is assumed.
+    counties_of_unit: dict[str, set[str]] = defaultdict(set)
+    for county, form in unit_map:
+        if county:
+            counties_of_unit[form].add(county)
 
     departments: list[tuple[str | None, str | None]] = []
     for county, unit in unit_of:
@@ -242,9 +244,10 @@ def canonical_names_frame(evaluations: pl.DataFrame, aliases: Aliases | None = N
             departments.append((county, None))
             continue
         rep = unit_map[(county, unit)]
-        if county is None and only_county and (only_county, rep) in unit_map:
-            county = only_county
-            rep = unit_map[(only_county, rep)]
+        candidates = counties_of_unit.get(rep, set())
+        if county is None and len(candidates) == 1:
+            county = next(iter(candidates))
+            rep = unit_map[(county, rep)]
         departments.append((county, department_label(county, rep)))
 
     # Projects: linked within one canonical department.

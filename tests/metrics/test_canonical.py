@@ -78,6 +78,17 @@ def test_units_of_different_counties_stay_apart_and_unplaced_names_are_not_guess
     assert len({n["project_key"] for n in names.values()}) == 3
 
 
+def test_a_unit_without_its_county_joins_the_one_county_that_has_it():
+    names = _names([
+        ("a", "富民县住房和城乡建设局", None, "老旧小区改造资金", 2023),
+        ("b", "县住房和城乡建设局", None, "老旧小区改造资金", 2024),
+        ("c", "海口市机构编制委员会办公室", None, "信息系统运行维护", 2019),  # a second county
+    ])
+    assert names["b"]["department_canonical"] == "富民县住房和城乡建设局"
+    assert names["a"]["project_key"] == names["b"]["project_key"]
+    assert names["c"]["department_canonical"] == "海口市机构编制委员会办公室"
+
+
 def test_near_matches_join_within_a_county_but_numbered_units_do_not():
     names = _names([
         ("a", "富民县政务服务管理局", None, "x", 2024),
