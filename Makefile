@@ -32,8 +32,11 @@ run: $(STAMP) warehouse
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# Figures, not timed tests: page-data latency with 8 concurrent readers (with and without a load
+# running), then a full page re-render after a filter change for every page.
 bench: $(STAMP) warehouse
 	$(BIN)/python -m dashboard bench --db "$(DB)"
+	$(BIN)/python -m dashboard.ui.rerender_bench --db "$(DB)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache data/warehouse.duckdb* data/demo
