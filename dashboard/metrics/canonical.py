@@ -35,6 +35,7 @@ _QUOTES = re.compile(r"[“”\"'‘’《》「」『』<>]")
 _PUNCT = re.compile(r"[，,。.、;；:：!！?？()（）\[\]【】{}\-—_/\\·•]")
 _ADMIN_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|县|市|区|旗|州|省))")
 _GENERIC_PREFIX = ("县", "市", "区")
+_PARTY_ORGAN = re.compile(r"^([\u4e00-\u9fff]{2,6}?[县市区])(委[\u4e00-\u9fff]+)$")
 _GENERIC_WORDS = frozenset({"市场", "区域", "县域", "市政", "市容", "区划"})
 # Words that end like a place name but are part of a unit's name.
 _NOT_PLACES = frozenset({
@@ -81,6 +82,10 @@ def _split_county(name: str, known_places: tuple[str, ...]) -> tuple[str | None,
                     and _looks_like_unit(rest[match.end():]):
                 place = match.group(1)
         if place is None:
+            party = _PARTY_ORGAN.match(rest)
+            if county is None and party and party.group(1) not in _NOT_PLACES and party.group(1)[0] not in "县市区省州":
+                # "富民县委编办": the county's party-committee organ, the same unit as "县委编办".
+                return party.group(1), party.group(1)[-1] + party.group(2)
             break
         if not place.endswith(("省", "州", "自治区")):
             county = place
@@ -97,6 +102,8 @@ def department_label(county: str | None, unit: str) -> str:
         return unit
     if unit.startswith(county):
         return unit
+    if unit[1:2] == "委" and unit[:1] == county[-1:]:
+        return county + unit[1:]  # 富民县 + 县委编办 -> 富民县委编办
     return county + unit
 
 

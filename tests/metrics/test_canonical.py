@@ -21,7 +21,7 @@ from dashboard.metrics.canonical import (
     ("县市场监督管理局", None, "市场监督管理局"),
     ("城市管理局", None, "城市管理局"),
     ("叶县教育局", "叶县", "教育局"),
-    ("富民县委组织部", None, "富民县委组织部"),
+    ("富民县委组织部", "富民县", "县委组织部"),  # the county party committee's organ, as "县委组织部"
     ("富民县", None, "富民县"),
 ])
 def test_split_county(name, county, unit):
@@ -87,6 +87,15 @@ def test_a_unit_without_its_county_joins_the_one_county_that_has_it():
     assert names["b"]["department_canonical"] == "富民县住房和城乡建设局"
     assert names["a"]["project_key"] == names["b"]["project_key"]
     assert names["c"]["department_canonical"] == "海口市机构编制委员会办公室"
+
+
+def test_a_party_committee_organ_with_and_without_its_county_is_one_unit():
+    names = _names([
+        ("a", "富民县委编办", None, "机构编制实名制管理经费", 2023),
+        ("b", "县委编办", None, "机构编制实名制管理经费", 2024),
+        ("c", "海口市机构编制委员会办公室", None, "信息系统运行维护", 2019),
+    ])
+    assert names["a"]["department_canonical"] == names["b"]["department_canonical"] == "富民县委编办"
 
 
 def test_near_matches_join_within_a_county_but_numbered_units_do_not():
