@@ -1,4 +1,5 @@
--- points_lost_by_level1: points lost on each first-level indicator (决策/过程/产出/效益...): total,
+-- points_lost_by_level1: points lost on each first-level indicator (决策/过程/产出/效益...; 产出指标 and
+-- 产出 are one group): total,
 -- how often, and the share of the reports scoring it that lost points on it.
 -- Grain: one row per level1.
 -- Parameters (shared filters, each null for all):
@@ -9,7 +10,7 @@
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kind         project_self | department_self | external, or null
 with rows_in_scope as (
-    select evaluation_id, level1, level3, weight, points_lost
+    select evaluation_id, level1_group as level1, level3, weight, points_lost
     from indicator_facts
     where ($departments is null or list_contains($departments, department_canonical))
       and ($year_from is null or year >= $year_from)

@@ -156,6 +156,8 @@ select
     i.evaluation_id,
     i.row_index,
     i.level1,
+    -- forms write 产出指标/效益指标/满意度指标 where narratives write 产出/效益/满意度: one group each
+    regexp_replace(i.level1, '指标$', '') as level1_group,
     i.level2,
     i.level3,
     i.weight,
