@@ -40,6 +40,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _cmd_rederive(args: argparse.Namespace) -> int:
+    from dashboard.ingest.load import rederive
+    from dashboard.warehouse import WarehouseError
+
+    try:
+        warnings = rederive(args.db)
+    except WarehouseError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    print("已按当前规则（data/rulebook.toml、data/aliases.csv）重新计算规范名称、标记与风险评分")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from dashboard.corpus.generate import run_demo
 
@@ -72,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None, help="warehouse file (default: PERF_WAREHOUSE_PATH or data/warehouse.duckdb)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("rederive", help="recompute names, corpus flags and risk after editing the rulebook or aliases")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=_cmd_rederive)
 
     p = sub.add_parser("demo", help="write the deterministic demo corpus (and optionally load it)")
     p.add_argument("--seed", type=int, default=settings.get("demo_seed"))

@@ -26,7 +26,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_mb", 60, "Largest report file accepted, in MB."),
     Setting("max_text_mb", 10, "Largest plain-text report accepted, in MB (a report is rarely over 1 MB)."),
     Setting("max_unzipped_mb", 200, "Largest uncompressed size of an Office file (zip bomb guard), in MB."),
-    Setting("max_pdf_pages", 300, "Most PDF pages read from one file."),
+    Setting("max_pdf_pages", 200, "Most PDF pages read from one file."),
     Setting("max_seconds_per_file", 60, "Longest time spent reading one file."),
     Setting("load_lock_timeout_seconds", 900, "How long a load or correction waits for another load to finish."),
     Setting("load_workers", 2, "Worker processes that extract report files during a load."),

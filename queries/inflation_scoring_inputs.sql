@@ -18,6 +18,7 @@ select
     execution_score,
     corrected,
     source,
-    full_text
+    full_text,
+    facts_json
 from evaluation_facts
 order by evaluation_id

@@ -6,6 +6,7 @@ replaces every corpus-scope flag and rewrites `report_risk` and `unit_inflation`
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,19 +42,20 @@ class RefreshSummary:
     n_reflagged: int
 
 
-def _query(con, name: str) -> pl.DataFrame:
-    return con.sql((QUERIES / f"{name}.sql").read_text(encoding="utf-8")).pl()
+def _query(con, name: str, params: dict | None = None) -> pl.DataFrame:
+    return con.sql((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), params=params).pl()
 
 
-def refresh(con, rulebook: Rulebook | None = None) -> RefreshSummary:
-    """Recompute re-scoring, corrected reports' flags, corpus flags, report_risk and unit_inflation."""
+def refresh(con, rulebook: Rulebook | None = None, everything: bool = False) -> RefreshSummary:
+    """Recompute re-scoring, report flags (corrected reports, or every report when `everything`:
+    after a rulebook edit), corpus flags, report_risk and unit_inflation."""
     rulebook = rulebook or load_rulebook()
     evaluations = _query(con, "inflation_scoring_inputs")
     indicators = _query(con, "inflation_scoring_indicators")
     records = build_records(evaluations, indicators)
     scores = scores_frame(records, rulebook)
 
-    n_reflagged = _reflag_corrected(con, records, evaluations, rulebook)
+    n_reflagged = _reflag(con, records, evaluations, rulebook, everything)
 
     corpus = pl.concat([peer_outlier_flags(evaluations, rulebook),
                         boilerplate_flags(evaluations, rulebook)])
@@ -90,44 +92,68 @@ def _insert_flags(con, flags: pl.DataFrame) -> None:
     con.unregister("inflation_new_flags")
 
 
-def _reflag_corrected(con, records: dict[str, EvaluationRecord], evaluations: pl.DataFrame,
-                      rulebook: Rulebook) -> int:
-    """Report-level flags of corrected reports, recomputed from their corrected values."""
-    corrected_ids = evaluations.filter(pl.col("corrected")).get_column("evaluation_id").to_list()
-    if not corrected_ids:
+def _reflag(con, records: dict[str, EvaluationRecord], evaluations: pl.DataFrame, rulebook: Rulebook,
+            everything: bool) -> int:
+    """Report-level flags recomputed from the warehouse: corrected reports, or every report.
+
+    A report loaded with its extractor facts (facts_json) is re-flagged in full; an older one keeps
+    the flags that rest on quotes the warehouse lacks (AMOUNT_INCONSISTENT, YEAR_INCONSISTENT).
+    """
+    chosen = evaluations if everything else evaluations.filter(pl.col("corrected"))
+    ids = chosen.get_column("evaluation_id").to_list()
+    if not ids:
         return 0
-    problems = _query(con, "inflation_corrected_problems")
-    evaluators = _query(con, "inflation_corrected_evaluator_scores")
-    for row in problems.iter_rows(named=True):
+    with_facts = set(chosen.filter(pl.col("facts_json").is_not_null()).get_column("evaluation_id").to_list())
+    params = {"everything": everything}
+    for row in _query(con, "inflation_reflag_problems", params).iter_rows(named=True):
         records[row["evaluation_id"]].problems.append(row["problem_text"])
-    for row in evaluators.iter_rows(named=True):
+    for row in _query(con, "inflation_reflag_evaluator_scores", params).iter_rows(named=True):
         records[row["evaluation_id"]].evaluator_scores.append(row["score"])
     rows = []
-    for evaluation_id in corrected_ids:
+    for evaluation_id in ids:
+        kept = () if evaluation_id in with_facts else _KEPT_ON_CORRECTION
         for flag in flag_record(records[evaluation_id], rulebook):
-            if flag.code not in _KEPT_ON_CORRECTION:
+            if flag.code not in kept:
                 rows.append((evaluation_id, flag.code, flag.severity, flag.message, flag.evidence, "report"))
-    ids = pl.DataFrame({"evaluation_id": corrected_ids}, schema={"evaluation_id": pl.String})
-    con.register("inflation_corrected_ids", ids.to_arrow())
-    con.execute("delete from flags where scope = 'report' and not list_contains($kept, code) "
-                "and evaluation_id in (select evaluation_id from inflation_corrected_ids)",
-                {"kept": _KEPT_ON_CORRECTION})
-    con.unregister("inflation_corrected_ids")
+    frame = pl.DataFrame({"evaluation_id": ids, "has_facts": [i in with_facts for i in ids]},
+                         schema={"evaluation_id": pl.String, "has_facts": pl.Boolean})
+    con.register("inflation_reflagged_ids", frame.to_arrow())
+    con.execute("""
+        delete from flags
+        where scope = 'report'
+          and (evaluation_id in (select evaluation_id from inflation_reflagged_ids where has_facts)
+               or (not list_contains($kept, code)
+                   and evaluation_id in (select evaluation_id from inflation_reflagged_ids where not has_facts)))
+    """, {"kept": _KEPT_ON_CORRECTION})
+    con.unregister("inflation_reflagged_ids")
     _insert_flags(con, pl.DataFrame(rows, schema=FLAG_SCHEMA, orient="row"))
-    return len(corrected_ids)
+    return len(ids)
+
+
+def _stored_facts(facts_json: str | None) -> dict:
+    if not facts_json:
+        return {"year_mentions": []}
+    try:
+        facts = json.loads(facts_json)
+    except ValueError:
+        return {"year_mentions": []}
+    return facts if isinstance(facts, dict) else {"year_mentions": []}
 
 
 def build_records(evaluations: pl.DataFrame, indicators: pl.DataFrame) -> dict[str, EvaluationRecord]:
-    """EvaluationRecords rebuilt from warehouse rows, keyed by evaluation_id (facts left empty)."""
+    """EvaluationRecords rebuilt from warehouse rows, keyed by evaluation_id, with the extractor's
+    facts where the warehouse kept them (facts_json)."""
     records: dict[str, EvaluationRecord] = {}
     for row in evaluations.iter_rows(named=True):
-        records[row["evaluation_id"]] = EvaluationRecord(
+        facts = _stored_facts(row.get("facts_json"))
+        records[row["evaluation_id"]] = record = EvaluationRecord(
             source=row.get("source") or row["evaluation_id"], project_name=row["project_name"], department=row["department"],
             year=row["year"], budget_wan=row["budget_wan"], received_wan=row["received_wan"],
             spent_wan=row["spent_wan"], stated_execution_rate=row["stated_execution_rate"],
             execution_rate=row["execution_rate"], self_score=row["self_score"], grade=row["grade"],
             execution_weight=row["execution_weight"], execution_score=row["execution_score"],
-            text=row["full_text"] or "", facts={"year_mentions": []})
+            text=row["full_text"] or "", facts=facts)
+        record.stated_evaluator_average = facts.pop("stated_evaluator_average", None)
     for row in indicators.iter_rows(named=True):
         record = records.get(row["evaluation_id"])
         if record is not None:

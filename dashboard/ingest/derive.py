@@ -7,6 +7,7 @@ so the reports just loaded are still published.
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import duckdb
 
@@ -18,10 +19,12 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> list[str]:
+def refresh_derived(con: duckdb.DuckDBPyConnection, everything: bool = False) -> list[str]:
     """Run every derive step on a read-write connection (autocommit); returns warnings in Chinese.
 
     A step may open its own transaction; a step that fails is rolled back if it left one open.
+    `everything`: also recompute what a load leaves alone (every report's own flags), after an edit
+    of the rulebook; passed to the steps whose refresh takes it.
     """
     warnings: list[str] = []
     for module_name, label in STEPS:
@@ -39,7 +42,10 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> list[str]:
         if refresh is None:
             continue
         try:
-            refresh(con)
+            if everything and "everything" in inspect.signature(refresh).parameters:
+                refresh(con, everything=True)
+            else:
+                refresh(con)
         except Exception as exc:  # noqa: BLE001
             _rollback_if_open(con)
             warnings.append(f"{label}未更新：{type(exc).__name__}: {str(exc)[:300]}")

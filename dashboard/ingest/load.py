@@ -7,6 +7,7 @@ retried next time; corrections go through the same lock and produce a new versio
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -243,6 +244,13 @@ def _report_params(candidate: _Candidate, *, status: str, error: str | None, war
     }
 
 
+def record_facts_json(record: EvaluationRecord) -> str:
+    """What report-level flags need beyond the contract's columns, so they can be recomputed later."""
+    facts = dict(record.facts)
+    facts["stated_evaluator_average"] = record.stated_evaluator_average
+    return json.dumps(facts, ensure_ascii=False, default=str)
+
+
 def _evaluation_params(candidate: _Candidate, index: int, record: EvaluationRecord, loaded_at: datetime) -> dict:
     return {
         "evaluation_id": f"{candidate.content_hash}:{index}",
@@ -269,6 +277,7 @@ def _evaluation_params(candidate: _Candidate, index: int, record: EvaluationReco
         "report_number": _clean(record.report_number),
         "conclusion": _clean(record.conclusion),
         "full_text": _clean(record.text),
+        "facts_json": _clean(record_facts_json(record)),
         "warnings": _clean_list(record.warnings),
         "loaded_at": loaded_at,
     }
@@ -417,8 +426,9 @@ def add_correction(db_path: str | os.PathLike | None, content_hash: str, record_
 
 
 def rederive(db_path: str | os.PathLike | None = None) -> list[str]:
-    """Recompute corpus-level tables (after a rulebook or alias edit) into a new version; returns warnings."""
+    """Recompute names, every report's flags and the corpus-level tables (after a rulebook or alias
+    edit) into a new version; returns warnings."""
     db = resolve_db_path(db_path)
     with write_lock(db):
         with next_version(db) as con:
-            return refresh_derived(con)
+            return refresh_derived(con, everything=True)

@@ -40,6 +40,7 @@ create table if not exists evaluations (
     report_number          varchar,
     conclusion             varchar,
     full_text              varchar,
+    facts_json             varchar,               -- the extractor's quoted mentions (JSON), for re-flagging
     warnings               varchar[],
     loaded_at              timestamp not null
 );

@@ -114,6 +114,7 @@ applied as (
         case when c.has_report_number then nullif(trim(c.report_number), '') else e.report_number end as report_number,
         e.conclusion,
         e.full_text,
+        e.facts_json,
         e.warnings,
         e.loaded_at,
         c.content_hash is not null as corrected
