@@ -25,6 +25,10 @@ def extract_document(doc: Document) -> list[EvaluationRecord]:
         form = None
     if form is not None and form.looks_like_form(doc):
         records = form.extract_forms(doc)
+        if len(records) == 1 and not records[0].problems:
+            # A narrative report with its 自评表 attached: the form carries the figures, the
+            # narrative its problems section.
+            records[0].problems = narrative.problems_of(doc)
     if not records:
         records = [narrative.extract_narrative(doc)]
     for record in records:

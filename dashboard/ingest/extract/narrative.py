@@ -225,6 +225,11 @@ _AFTER_PROBLEMS = re.compile(
 )
 
 
+def problems_of(doc: Document) -> list[str]:
+    """The problems section of any document's narrative paragraphs."""
+    return _problems(logical_paragraphs([_simplify(normalize_text(p)) for p in doc.paragraphs]))
+
+
 def _problems(paragraphs: list[str]) -> list[str]:
     """Problem statements under the problems heading (存在的问题), without causes or suggestions."""
     for i, p in enumerate(paragraphs):
