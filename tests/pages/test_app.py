@@ -52,7 +52,7 @@ def _warehouse_fingerprint(db: Path) -> tuple:
     try:
         tables = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()]
-        counts = tuple((t, con.execute(f'select count(*) from "{t}"').fetchall()[0][0]) for t in tables)
+        counts = tuple((t, con.table(t).aggregate("count(*)").fetchall()[0][0]) for t in tables)
     finally:
         con.close()
     return warehouse.warehouse_version(db), counts
