@@ -113,6 +113,9 @@ st.selectbox("查看哪一年的报告", report_ids, key="project_report", forma
              on_change=_set_report)
 
 parts = data.project_report(evaluation_id=evaluation_id)
+if parts["report"].is_empty():
+    st.info("所选报告已不在仓库中（可能刚被重新导入）：请重新选择年度。")
+    st.stop()
 row = parts["report"].row(0, named=True)
 st.subheader(f"{row['year'] or '年度不详'}年度报告")
 amounts, scores = st.columns(3), st.columns(3)
