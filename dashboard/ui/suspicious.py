@@ -8,9 +8,9 @@ from datetime import date
 
 import polars as pl
 
-FIRST_PLAUSIBLE_YEAR = 2000
-# Spending more than this many times the budget is almost always a unit slip (元 read as 万元) or a typo.
-SPEND_TO_BUDGET_LIMIT = 3.0
+# The same thresholds the extractor warns with, so the page marks what the loader warned about.
+from dashboard.ingest.extract.sanity import FIRST_PLAUSIBLE_YEAR, SPEND_TO_BUDGET_LIMIT
+
 AMOUNT_COLUMNS = {"budget_wan": "预算", "initial_budget_wan": "年初预算", "received_wan": "到位资金", "spent_wan": "实际支出"}
 
 
