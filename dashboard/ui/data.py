@@ -75,7 +75,8 @@ class NoWarehouse(Exception):
     """There is no warehouse file yet (nothing was ever loaded)."""
 
 
-def _query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFrame:
+def filtered_query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFrame:
+    """queries/<name>.sql with the shared filters (and any extra parameters) bound."""
     return run_query(name, {**filters.params(), **extra}, db_path=db)
 
 
@@ -113,7 +114,7 @@ def warehouse_status() -> tuple[FilterOptions, int]:
 @page_data
 def headline_figures(filters: Filters, db: Path) -> dict:
     """The 总览 headline: one dict of figures for the filtered reports (n_evaluations 0 when none match)."""
-    frame = _query("page_headline", filters, db)
+    frame = filtered_query("page_headline", filters, db)
     if frame.height == 0:
         return {name: (0 if name.startswith("n_") else None) for name in frame.columns}
     return frame.row(0, named=True)
@@ -122,13 +123,13 @@ def headline_figures(filters: Filters, db: Path) -> dict:
 @page_data
 def trend_by_year(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per year: reports, amounts, execution, mean score, share 优, flagged reports."""
-    return _query("page_trend_by_year", filters, db)
+    return filtered_query("page_trend_by_year", filters, db)
 
 
 @page_data
 def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per unit over the filtered years (ranking, budget against spend)."""
-    return _query("department_summary", filters, db)
+    return filtered_query("department_summary", filters, db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,19 +139,19 @@ def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
 @page_data
 def execution_by_unit_year(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per unit and year: budget-weighted execution and shares under thresholds."""
-    return _query("execution_by_department_year", filters, db)
+    return filtered_query("execution_by_department_year", filters, db)
 
 
 @page_data
 def execution_bands(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per year and execution-rate band."""
-    return _query("execution_rate_bands", filters, db)
+    return filtered_query("execution_rate_bands", filters, db)
 
 
 @page_data
 def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUTORS) -> pl.DataFrame:
     """The reports with the lowest execution, with their amounts."""
-    return _query("lowest_executors", filters, db, limit_rows=limit_rows)
+    return filtered_query("lowest_executors", filters, db, limit_rows=limit_rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,22 +161,22 @@ def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUT
 @page_data
 def score_bins_by_year(filters: Filters, db: Path, bin_width: float = 5) -> pl.DataFrame:
     """One row per year and score bin."""
-    return _query("page_score_bins_by_year", filters, db, bin_width=bin_width)
+    return filtered_query("page_score_bins_by_year", filters, db, bin_width=bin_width)
 
 
 @page_data
 def score_summary(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Box-plot statistics of self-scores by year and by unit."""
     return {
-        "year": _query("page_score_summary_by_year", filters, db),
-        "department_canonical": _query("page_score_summary_by_department", filters, db),
+        "year": filtered_query("page_score_summary_by_year", filters, db),
+        "department_canonical": filtered_query("page_score_summary_by_department", filters, db),
     }
 
 
 @page_data
 def grade_mix(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Reports per grade (null: not stated) by year and by unit, with shares."""
-    mix = _query("grade_mix_by_department_year", filters, db)
+    mix = filtered_query("grade_mix_by_department_year", filters, db)
     out = {}
     for by in ("year", "department_canonical"):
         out[by] = (
@@ -189,13 +190,13 @@ def grade_mix(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
 @page_data
 def threshold_bunching(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per year and grade threshold: reports just below against just at or above."""
-    return _query("threshold_bunching", filters, db)
+    return filtered_query("threshold_bunching", filters, db)
 
 
 @page_data
 def score_vs_execution(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per report stating both a self-score and an execution rate."""
-    return _query("score_vs_execution", filters, db)
+    return filtered_query("score_vs_execution", filters, db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,25 +207,25 @@ def score_vs_execution(filters: Filters, db: Path) -> pl.DataFrame:
 def points_lost(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Points lost by first-level indicator and by third-level indicator."""
     return {
-        "level1": _query("points_lost_by_level1", filters, db),
-        "level3": _query("points_lost_by_indicator", filters, db),
+        "level1": filtered_query("points_lost_by_level1", filters, db),
+        "level3": filtered_query("points_lost_by_indicator", filters, db),
     }
 
 
 @page_data
 def reason_categories(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Deduction reasons and stated problems by taxonomy category: totals and the trend by year."""
-    trend = _query("reason_categories_by_year", filters, db)
+    trend = filtered_query("reason_categories_by_year", filters, db)
     return {"totals": reason_metrics.reason_category_totals(trend), "trend": trend}
 
 
 @page_data
 def top_reasons(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
     """The reasons given most often in one category (all when None), with an example as written."""
-    return _query("page_top_reasons_in_category", filters, db, category=category, limit_rows=TOP_REASONS)
+    return filtered_query("page_top_reasons_in_category", filters, db, category=category, limit_rows=TOP_REASONS)
 
 
 @page_data
 def category_reports(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
     """The reports behind one reason category (all when None), most points lost first."""
-    return _query("page_reason_reports", filters, db, category=category, limit_rows=DRILL_REPORT_ROWS)
+    return filtered_query("page_reason_reports", filters, db, category=category, limit_rows=DRILL_REPORT_ROWS)

@@ -7,17 +7,13 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.ui.data import page_data
+from dashboard.ui.data import filtered_query, page_data
 from dashboard.ui.filters import Filters
 from dashboard.warehouse import run_query
 
 EVALUATION_ID = re.compile(r"^[0-9a-f]{64}:\d{1,6}$")
 PROJECT_KEY = re.compile(r"^[A-Za-z0-9_:.\-]{1,100}$")
 FLAG_ROWS = 2000
-
-
-def _query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFrame:
-    return run_query(name, {**filters.params(), **extra}, db_path=db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -27,13 +23,13 @@ def _query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFrame:
 @page_data
 def report_risk(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per report in scope: claimed and supported score, gap, risk, flag codes; riskiest first."""
-    return _query("inflation_report_risk", filters, db)
+    return filtered_query("inflation_report_risk", filters, db)
 
 
 @page_data
 def flag_list(filters: Filters, db: Path, code: str | None = None) -> pl.DataFrame:
     """One row per flag in scope (one code or all) with its message and evidence, worst first."""
-    return _query("flags_list", filters, db, code=code, limit_rows=FLAG_ROWS)
+    return filtered_query("flags_list", filters, db, code=code, limit_rows=FLAG_ROWS)
 
 
 @page_data
@@ -47,7 +43,7 @@ def unit_inflation(filters: Filters, db: Path) -> pl.DataFrame:
 @page_data
 def self_vs_external(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per project and year evaluated both by its unit and independently; largest gap first."""
-    return _query("self_vs_external", filters, db)
+    return filtered_query("self_vs_external", filters, db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +53,7 @@ def self_vs_external(filters: Filters, db: Path) -> pl.DataFrame:
 @page_data
 def project_options(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per project in scope, riskiest first."""
-    return _query("page_project_options", filters, db)
+    return filtered_query("page_project_options", filters, db)
 
 
 @page_data
@@ -68,10 +64,10 @@ def project_report(filters: Filters, db: Path, evaluation_id: str = "") -> dict[
     if not EVALUATION_ID.match(evaluation_id or ""):
         evaluation_id = "-"  # matches nothing: an empty but well-typed frame
     return {
-        "report": _query("page_project_evaluations", every, db, evaluation_id=evaluation_id),
-        "indicators": _query("page_project_indicators", every, db, evaluation_id=evaluation_id),
-        "problems": _query("page_project_problems", every, db, evaluation_id=evaluation_id),
-        "flags": _query("flags_list", every, db, evaluation_id=evaluation_id),
+        "report": filtered_query("page_project_evaluations", every, db, evaluation_id=evaluation_id),
+        "indicators": filtered_query("page_project_indicators", every, db, evaluation_id=evaluation_id),
+        "problems": filtered_query("page_project_problems", every, db, evaluation_id=evaluation_id),
+        "flags": filtered_query("flags_list", every, db, evaluation_id=evaluation_id),
     }
 
 
@@ -96,4 +92,4 @@ def file_statuses(filters: Filters, db: Path) -> pl.DataFrame:
 @page_data
 def correctable(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per evaluation in scope with its current (corrected) fields, warnings and corrections."""
-    return _query("page_admin_evaluations", filters, db)
+    return filtered_query("page_admin_evaluations", filters, db)
