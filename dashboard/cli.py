@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard extract|ingest|demo|evaluate|bench ...`.
+"""Command line: `python -m dashboard extract|ingest|demo|evaluate|evaluate-layouts|bench ...`.
 
 Each subcommand parses its arguments here and hands over to the module that owns the work.
 """
@@ -67,6 +67,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args)
 
 
+def _cmd_evaluate_layouts(args: argparse.Namespace) -> int:
+    from dashboard.corpus.layout_accuracy import run_evaluate_layouts
+
+    return run_evaluate_layouts(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_bench
 
@@ -105,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--db", default=None, help="use this warehouse's corpus-level flags (default: extract afresh)")
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("evaluate-layouts", help="extraction accuracy on layout twins of real reports, by family")
+    p.add_argument("dir", nargs="?", default="tests/fixtures/real_layouts")
+    p.add_argument("--suffix", default=".txt", help="which rendering of the twins to read (.txt, .docx, .pdf)")
+    p.add_argument("--misses", action="store_true", help="list every field that does not match")
+    p.set_defaults(func=_cmd_evaluate_layouts)
 
     p = sub.add_parser("bench", help="print page-data latency figures")
     p.add_argument("--db", default=None)

@@ -21,6 +21,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("warehouse_path", str(ROOT / "data" / "warehouse.duckdb"), "The DuckDB warehouse file."),
     Setting("rulebook_path", str(ROOT / "data" / "rulebook.toml"), "Scoring rules: grade bands, weights, caps."),
+    Setting("vocabulary_path", str(ROOT / "data" / "vocabulary.toml"),
+            "The reader's vocabulary: page chrome to drop and narrative phrases for amounts, rates, scores."),
     Setting("aliases_path", str(ROOT / "data" / "aliases.csv"), "Department and project name aliases."),
     Setting("upload_dir", str(ROOT / "data" / "uploads"), "Where files uploaded on the 数据管理 page are stored."),
     Setting("max_file_mb", 60, "Largest report file accepted, in MB."),

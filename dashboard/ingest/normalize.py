@@ -9,8 +9,9 @@ import re
 from functools import lru_cache
 
 _ARTIFACT = re.compile(r"\[(?:bookmark|BOOKMARK):[^\]]*\]|\{\s*(?:PAGE|NUMPAGES)\s*\}")
-# A space inside a number ("921 .47", "1 234") or between a number and its unit ("921.47 万元").
-_SPACED_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=[\d.%])|(?<=\d\.)[ \u00a0\u3000]+(?=\d)")
+# A space beside a decimal point ("921 .47", "921. 47") or before a percent sign or unit ("921.47 万元").
+# A space between two digit runs ("25 25") is a cell boundary on web pages, never closed up.
+_SPACED_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=\.\d|%)|(?<=\d\.)[ \u00a0\u3000]+(?=\d)")
 _SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \u00a0\u3000]+(?=(?:万元|元|亿元|分|%|个百分点|年|月|日|号))")
 _SPACE_AFTER_YEAR = re.compile(r"(?<=\d年)[ \u00a0\u3000]+(?=\d)|(?<=年度)[ \u00a0\u3000]+(?=[\u4e00-\u9fff])|(?<=\d年)[ \u00a0\u3000]+(?=度)")
 _LOOKALIKE = {ord("○"): "〇", ord("≧"): "≥", ord("≦"): "≤", ord("═"): "=", ord("\u00a0"): " "}

@@ -3,7 +3,10 @@
 - cell per line: a row starts after a blank line; each tab-led line opens a cell, untabbed lines
   continue the open cell (multi-line cells), empty tab-led lines are empty (merged) cells (001, 002);
 - tab-separated rows: one row per line, cells split on tabs (003);
-- pipe tables: `| a | b |` lines, markdown separator rows dropped (web pages).
+- pipe tables: `| a | b |` lines (or `a | b | c` without the outer bars), markdown separator rows
+  dropped (web pages);
+- a web table flattened to one cell per line with a trailing ` |` (`项目名称 |`): each line is one
+  cell, kept as a Paragraph for the form reader's cell stream; a lone `|` is an empty cell.
 Every other non-blank line is a Paragraph.
 """
 from __future__ import annotations
@@ -32,7 +35,25 @@ def _is_tab_row(line: str) -> bool:
 
 def _is_pipe_row(line: str) -> bool:
     s = line.strip()
-    return s.startswith("|") and s.count("|") >= 3
+    if s.startswith("|"):
+        return s.count("|") >= 3
+    # "a | b | c": at least two inner bars between filled cells.
+    inner = s.rstrip("|").rstrip()
+    return inner.count("|") >= 2 and all(part.strip() for part in inner.split("|")[:2])
+
+
+_TRAILING_BAR = re.compile(r"^(.*?)[ \t\u3000]*[|｜][ \t\u3000]*$")
+
+
+def _cell_of_trailing_bar(line: str) -> str | None:
+    """`项目名称 |` -> `项目名称`; `|` -> `` (an empty cell); None for any other line."""
+    s = line.strip()
+    if s.startswith("|") and s != "|":
+        return None
+    m = _TRAILING_BAR.match(s)
+    if not m or "|" in m.group(1):
+        return None
+    return m.group(1).strip()
 
 
 def blocks_from_lines(lines: list[str]) -> list[Block]:
@@ -53,7 +74,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             table, i = _read_tab_rows(lines, i)
             blocks.append(table)
         else:
-            text = line.strip()
+            cell = _cell_of_trailing_bar(line)
+            text = line.strip() if cell is None else cell
             if text:
                 blocks.append(Paragraph(text))
             i += 1

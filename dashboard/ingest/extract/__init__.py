@@ -9,6 +9,9 @@ from pathlib import Path
 
 from dashboard.ingest.document import Document
 from dashboard.ingest.errors import ExtractionError
+from dashboard.ingest.extract import form, narrative
+from dashboard.ingest.extract.chrome import without_chrome
+from dashboard.ingest.extract.sanity import value_warnings
 from dashboard.ingest.record import EvaluationRecord
 
 __all__ = ["ExtractionError", "extract_document", "extract_file"]
@@ -16,14 +19,9 @@ __all__ = ["ExtractionError", "extract_document", "extract_file"]
 
 def extract_document(doc: Document) -> list[EvaluationRecord]:
     """Every evaluated project in the document, with report-level flags."""
-    from dashboard.ingest.extract import narrative
-
+    doc = without_chrome(doc)
     records: list[EvaluationRecord] | None = None
-    try:
-        from dashboard.ingest.extract import form
-    except ImportError:  # the form extractor is optional while it is being built
-        form = None
-    if form is not None and form.looks_like_form(doc):
+    if form.looks_like_form(doc):
         records = form.extract_forms(doc)
         if len(records) == 1 and not records[0].problems:
             # A narrative report with its 自评表 attached: the form carries the figures, the
@@ -37,13 +35,10 @@ def extract_document(doc: Document) -> list[EvaluationRecord]:
 
 
 def _finish(record: EvaluationRecord) -> None:
-    from dashboard.ingest.extract.sanity import value_warnings
+    # Flags are asked for here, at the top of extraction, so readers and extractors stay below them.
+    from dashboard.inflation.report_flags import flag_record
 
     record.warnings.extend(w for w in value_warnings(record) if w not in record.warnings)
-    try:
-        from dashboard.inflation.report_flags import flag_record
-    except ImportError:
-        return
     record.flags = flag_record(record)
 
 

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from dashboard.ingest.document import Document, Table
-from dashboard.ingest.extract import fields
+from dashboard.ingest.extract import fields, vocabulary
 from dashboard.ingest.normalize import normalize_text, parse_number, to_simplified, to_wan
 from dashboard.ingest.record import EvaluationRecord
 
@@ -27,31 +27,12 @@ _TITLE_SUFFIX = re.compile(
     r"(?:项目)?(?:支出)?(?:整体支出)?(?:绩效)?(?:自评|自我评价|评价|评估)(?:报告|情况报告|结果报告)?$"
 )
 
-BUDGET_PATTERNS = (  # priority order: the full-year figure first
-    r"(?:全年预算数|调整后预算数?|全年预算)",
-    r"(?:预算金额|预算资金|预算数|批复预算|项目预算)(?:为|是|:|：)?",
-    r"(?:计划投资额?|计划投资)(?:为|是|:|：)?",
-    r"(?:年初(?:设定)?预算(?:数)?(?:为|是|:|：)?|列入年初预算|设定预算为|预算安排|安排预算|下达资金|项目资金|项目经费|经费)",
-    r"(?:共安排|安排)",
-)
-SPENT_PATTERNS = (
-    r"(?:全年执行数|执行数|决算数)(?:为|是|:|：)?",
-    r"(?:实际支出|当年实际支出|实际使用资金|实际使用情况|实际使用|实际完成支出)(?:为|是|:|：)?",
-    r"(?:支出了|总支出|累计支出|共支出|已支出|已支付|累计支付|实际支付|实际拨付项目经费|拨付项目经费|按计划使用资金|使用资金|完成支出)",
-    r"(?<![项采购目本])支出",
-)
-RECEIVED_PATTERNS = (r"(?:实际到位资金|实际到位金额|到位资金|资金到位|实际到位|到位金额)(?:为|是|:|：)?",)
-RATE_PATTERNS = (
-    r"(?<!确保)(?<!力争)预算执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
-    r"(?<!确保)执行率(?:为|是|达到|达|:|：)?\s*(\d+(?:\.\d+)?)%",
-    r"完成(?:预算的|占|全年预算的)\s*(\d+(?:\.\d+)?)%",
-)
-SCORE_PATTERNS = (
-    r"(?:自评|评价|综合|最终)(?:总)?(?:得分|分数|评分|结果|分)(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)分",
-    r"总(?:自评)?(?:得分|分|评分)(?:为|是|:|：)?\s*(\d+(?:\.\d+)?)分",
-    r"(?:绩效)?自评(?:为|是)\s*(\d+(?:\.\d+)?)分",
-    r"(?:得分|评分)(?:为|是|:|：)\s*(\d+(?:\.\d+)?)分",
-)
+# Phrases before an amount, a rate or a score, in priority order: data/vocabulary.toml [narrative].
+BUDGET_PATTERNS = vocabulary.phrases("narrative", "budget")
+SPENT_PATTERNS = vocabulary.phrases("narrative", "spent")
+RECEIVED_PATTERNS = vocabulary.phrases("narrative", "received")
+RATE_PATTERNS = vocabulary.phrases("narrative", "rate")
+SCORE_PATTERNS = vocabulary.phrases("narrative", "score")
 GRADE_PATTERNS = (
     r"(?:评定等级|自评等级|评价等级|评价等次|等级|等次|自评结果|评价结果|评定为|评为|评价情况)(?:为|是|:|：)?\s*[“\"「]?("
     + fields.GRADE_PATTERN + r")(?![^”\"」]{0,2}[的率])",
@@ -151,28 +132,70 @@ def _first(patterns: tuple[str, ...], text: str) -> re.Match | None:
     return None
 
 
+_REPORT_END = r"(?:评价|自评|评估)(?:的)?(?:报告|情况报告|结果报告)"
+# "…自评报告(春节慰问经费项目)": the project named in brackets after the report's name.
+_TRAILING_PROJECT = re.compile(r"[(（]([^()（）]{2,60})[)）]$")
+
+
 def _title(paragraphs: list[str]) -> str | None:
     for p in paragraphs[:15]:
-        if re.search(r"(?:评价|自评|评估)(?:的)?(?:报告|情况报告)$", p) and len(p) < 120:
+        if len(p) >= 120:
+            continue
+        core = _TRAILING_PROJECT.sub("", p).strip()
+        if re.search(_REPORT_END + r"$", core):
             # "关于XX局2018年XX项目支出绩效自评的报告" reads as "XX局2018年XX项目支出绩效自评报告".
-            return re.sub(r"的((?:情况)?报告)$", r"\1", re.sub(r"^关于", "", p))
+            return re.sub(r"的((?:情况)?报告)([(（].*)?$", r"\1\2", p)
     return None
 
 
 def _parse_title(title: str) -> tuple[str | None, int | None, str | None]:
-    """(department, year, project name) from a title like '富民县财政局2024年XX经费项目支出绩效评价报告'."""
-    m = re.match(r"^(.*?)(\d{4})\s*年度?(.*)$", title)
-    department, year, rest = None, None, title
+    """(department, year, project name) from a title like '富民县财政局2024年XX经费项目支出绩效评价报告'.
+
+    Also '关于XX项目的绩效自评报告' (the project is what the report is about) and
+    'XX委员会2022年度项目绩效自评报告(春节慰问经费项目)' (the project in brackets at the end).
+    """
+    bracketed = _TRAILING_PROJECT.search(title)
+    core = title[: bracketed.start()].strip() if bracketed else title
+    about = re.match(r"^关于(.+?)的?(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价|评估)", core)
+    if about and "的" in core:
+        core = about.group(1) + "的"
+    else:
+        core = re.sub(r"^关于", "", core)
+    m = re.match(r"^(.*?)(\d{4})\s*年度?(.*)$", core)
+    department, year, rest = None, None, core
     if m:
         department = m.group(1).strip() or None
         year = int(m.group(2))
         rest = m.group(3)
-    name = _TITLE_SUFFIX.sub("", rest).strip(" ：:")
+    if rest.endswith("的"):
+        name = rest[:-1].strip(" ：:")  # "关于XX项目的…": the name as written, 项目 included
+    else:
+        name = _TITLE_SUFFIX.sub("", rest).strip(" ：:")
     if re.fullmatch(r"(?:财政)?(?:支出)?(?:项目)?", name or ""):
         name = None  # a generic title: 财政支出项目绩效评价报告
+    if bracketed and not name:
+        name = bracketed.group(1).strip()
     if department and not re.search(_UNIT_SUFFIX + r"$", department):
         department = None
     return department, year, name or None
+
+
+_UNIT_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,30}?" + _UNIT_SUFFIX + r")(?:[(（]盖章[)）])?$")
+
+
+def _unit_below_title(paragraphs: list[str], title: str | None) -> str | None:
+    """A line right under the title that is only a unit's name ("石川县交通运输局")."""
+    if title is None:
+        return None
+    try:
+        at = paragraphs.index(title)
+    except ValueError:
+        return None
+    for line in paragraphs[at + 1: at + 3]:
+        line = re.sub(r"^(?:填报单位|编制单位|报送单位|评价单位)[:：]\s*", "", line.strip())
+        if _UNIT_LINE.match(line) and "报告" not in line:
+            return re.sub(r"[(（]盖章[)）]$", "", line)
+    return None
 
 
 def _department_from_text(text: str, tables: list[Table]) -> str | None:
@@ -265,8 +288,15 @@ def _problems(paragraphs: list[str]) -> list[str]:
             continue  # a sub-heading such as "预算管理层面"
         if ends is None and not is_item and text.endswith(("：", ":")):
             break  # "自评指标得分情况如下：" after an unnumbered problems list
-        problems.append(text)
+        # "1.名单更新不及时。2.拨付进度偏慢。": numbered items run together in one paragraph.
+        for part in _INLINE_ITEM.split(text):
+            part = _ITEM.sub("", part).strip()
+            if part:
+                problems.append(part)
     return problems
+
+
+_INLINE_ITEM = re.compile(r"(?<=[。；;])\s*(?=(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[①-⑳])\D)")
 
 
 def _evaluators(tables: list[Table], record: EvaluationRecord) -> None:
@@ -313,7 +343,8 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     record.project_name = _squeeze(title_name or (m.group(1).strip() if m else None))
     if record.project_name is None and m is None:
         record.warnings.append("未找到项目名称")
-    record.department = _squeeze(title_department or _department_from_text(text, tables))
+    record.department = _squeeze(title_department or _department_from_text(text, tables)
+                                 or _unit_below_title(paragraphs, title))
     m = re.search(r"主管部门[:：]\s*([^\s，。,；]{2,40})", text)
     record.supervising_department = m.group(1) if m else _table_label_value(tables, ("主管部门",))
     record.region = _region(record.department, record.supervising_department)
