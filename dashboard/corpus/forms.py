@@ -388,7 +388,7 @@ def expected_record(v: dict) -> dict:
             "rule": None, "target": _num(target) or None, "actual": _num(actual) or None,
         })
     return {
-        "project_name": "部门整体支出" if family == "department" else v["project_name"],
+        "project_name": None if family == "department" else v["project_name"],
         "department": v["department"],
         "supervising_department": v.get("supervising_department") or None,
         "kind": "department_self" if family == "department" else "project_self",

@@ -124,7 +124,8 @@ class ReportSpec:
             })
         region = self.region
         return {
-            "project_name": self.project_name,
+            # A department-wide evaluation has no project: the contract's project_name is null.
+            "project_name": None if self.kind == "department_self" else self.project_name,
             "department": "".join(self.department.split()),
             "supervising_department": self.supervising,
             "region": region,

@@ -100,7 +100,8 @@ def score_twin(path: Path, expected: dict, contracts: list[dict] | None) -> Twin
     result = TwinResult(name=path.name, family=expected.get("meta", {}).get("family", "?"))
     wanted = expected["records"]
     if contracts is None:
-        result.refused = "refused"
+        # Refusing a file that holds nothing recognisable (no expected record) is right.
+        result.refused = "refused" if wanted else None
         contracts = []
     got_list = _align(contracts, wanted)
     for want, got in zip(wanted, got_list):
@@ -146,6 +147,9 @@ def extract_contracts(path: Path) -> list[dict] | None:
     try:
         return [r.to_contract() for r in extract_file(path, use_manifest=False)]
     except ExtractionError:
+        return None
+    except Exception as exc:  # a crash is scored as a refusal, and said
+        print(f"{path.name}: 抽取出错 {type(exc).__name__}: {exc}", flush=True)
         return None
 
 

@@ -42,14 +42,16 @@ def _is_pipe_row(line: str) -> bool:
     return inner.count("|") >= 2 and all(part.strip() for part in inner.split("|")[:2])
 
 
-_TRAILING_BAR = re.compile(r"^(.*?)[ \t\u3000]*[|｜][ \t\u3000]*$")
+_TRAILING_BAR = re.compile(r"^(.*?)(?:[ \t\u3000]*[|｜])+[ \t\u3000]*$")
 
 
 def _cell_of_trailing_bar(line: str) -> str | None:
     """`项目名称 |` -> `项目名称`; `|` -> `` (an empty cell); None for any other line."""
     s = line.strip()
-    if s.startswith("|") and s != "|":
-        return None
+    if s.startswith(("|", "｜")) and s not in ("|", "｜"):
+        s = s[1:].strip()  # "| 项目名称 |": one cell between two bars
+        if not s or s[-1] not in "|｜":
+            return None
     m = _TRAILING_BAR.match(s)
     if not m or "|" in m.group(1):
         return None

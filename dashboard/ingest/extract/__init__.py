@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dashboard.ingest.document import Document
 from dashboard.ingest.errors import ExtractionError
-from dashboard.ingest.extract import form, narrative
+from dashboard.ingest.extract import form, narrative, results_table
 from dashboard.ingest.extract.chrome import without_chrome
 from dashboard.ingest.extract.sanity import value_warnings
 from dashboard.ingest.record import EvaluationRecord
@@ -19,7 +19,7 @@ __all__ = ["ExtractionError", "extract_document", "extract_file"]
 
 def extract_document(doc: Document) -> list[EvaluationRecord]:
     """Every evaluated project in the document, with report-level flags."""
-    doc = without_chrome(doc)
+    as_read, doc = doc, without_chrome(doc)
     records: list[EvaluationRecord] | None = None
     if form.looks_like_form(doc):
         records = form.extract_forms(doc)
@@ -27,6 +27,9 @@ def extract_document(doc: Document) -> list[EvaluationRecord]:
             # A narrative report with its 自评表 attached: the form carries the figures, the
             # narrative its problems section.
             records[0].problems = narrative.problems_of(doc)
+    elif results_table.looks_like_results_table(doc):
+        # One table listing many evaluated projects with their scores or grades.
+        records = results_table.extract_results_tables(doc, as_read)
     if not records:
         records = [narrative.extract_narrative(doc)]
     for record in records:
@@ -52,6 +55,26 @@ def extract_file(path: str | Path, *, use_manifest: bool = True) -> list[Evaluat
         from dashboard.ingest.manifest import apply_manifest
 
         apply_manifest(Path(path), records)
-    if not any(r.project_name or r.self_score is not None or r.budget_wan is not None for r in records):
-        raise ExtractionError("未识别到任何评价内容（无项目名称、金额或得分）")
+    records = [r for r in records if _states_something(r)]
+    if not records:
+        raise ExtractionError("未识别到任何评价内容（无标题、单位、金额或得分）")
+    for record in records:
+        missing = [label for key, label in _PARTIAL_KEYS if getattr(record, key) in (None, [])]
+        if missing and record.kind == "department_self":
+            missing = [m for m in missing if m != "项目名称"]
+        if missing:
+            record.facts["missing"] = missing
+            record.warnings.append("部分记录：报告未写明或未能读出" + "、".join(missing))
     return records
+
+
+# What a partial record lacks, in the words of the 数据管理 page.
+_PARTIAL_KEYS = (("project_name", "项目名称"), ("department", "单位"), ("year", "年度"), ("budget_wan", "预算数"),
+                 ("spent_wan", "实际支出"), ("self_score", "自评得分"))
+
+
+def _states_something(record: EvaluationRecord) -> bool:
+    """A record is kept when it names a project or unit, or states an amount, a rate or a score."""
+    return any(getattr(record, key) not in (None, "") for key in (
+        "project_name", "department", "supervising_department", "budget_wan", "spent_wan", "received_wan",
+        "stated_execution_rate", "self_score"))

@@ -32,10 +32,9 @@ def without_chrome(doc: Document) -> Document:
     blocks = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            if is_chrome(block.text):
-                continue
+            # Chrome leading a flattened page is cut off first, so the report after it survives.
             text = strip_inline_chrome(block.text)
-            if text.strip():
+            if text.strip() and not is_chrome(text):
                 blocks.append(Paragraph(text) if text is not block.text else block)
         elif isinstance(block, Table):
             rows = [row for row in block.rows

@@ -11,6 +11,7 @@ import re
 from dashboard.ingest.document import Document
 from dashboard.ingest.extract import form_labels as L
 from dashboard.ingest.extract.form_stream import Row, rows_from_document
+from dashboard.ingest.extract.fund_values import place_values
 from dashboard.ingest.normalize import normalize_text, parse_number, to_simplified, to_wan
 from dashboard.ingest.record import EvaluationRecord, Indicator
 
@@ -58,7 +59,8 @@ def split_forms(rows: list[Row]) -> list[list[Row]]:
     starts: list[int] = []
     seen_name = False
     for i, row in enumerate(rows):
-        if L.is_title(row):
+        if L.is_title(row) and not (i and _has_name_label(rows[i - 1]) and len(_filled(rows[i - 1])) == 1):
+            # (a 项目名称 cell's value may end in 自评表: it is the name, not a new form's title)
             # A title directly after another title (a subtitle or a year line) opens nothing new.
             if not starts or seen_name or _rows_hold_content(rows[starts[-1]:i]):
                 starts.append(i)
@@ -127,7 +129,9 @@ def _label_value(rows: list[Row], i: int, j: int) -> str | None:
             return later.strip()
     if len(_filled(row)) == 1 and i + 1 < len(rows) and len(_filled(rows[i + 1])) == 1:
         nxt = _filled(rows[i + 1])[0]
-        if not (L.header_label(nxt) or L.fund_role(nxt) or L.indicator_role(nxt) or L.is_title([nxt])):
+        # A 项目名称 value may itself end in 自评表 ("XX经费支出绩效自评表"): a name, not a title.
+        title_like = L.is_title([nxt]) and L.header_label(cell) != "project_name"
+        if not (L.header_label(nxt) or L.fund_role(nxt) or L.indicator_role(nxt) or title_like):
             return nxt.strip()
     return None
 
@@ -161,8 +165,6 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
     record.kind = "department_self" if is_department else "project_self"
     if "project_name" in header:
         record.project_name = _clean_name(header["project_name"])
-    elif is_department:
-        record.project_name = "部门整体支出"
     record.supervising_department = _clean_department(header.get("supervising_department"))
     record.department = _clean_department(header.get("department") or header.get("fallback_department"))
 
@@ -201,7 +203,9 @@ def _inline_label(cell: str) -> str | None:
 def _clean_name(name: str) -> str:
     name = normalize_text(name).strip()
     name = _CODE_PREFIX.sub("", name)
-    stripped = _TITLE_SUFFIX.sub("", name).strip()
+    simplified = to_simplified(name)
+    m = _TITLE_SUFFIX.search(simplified if len(simplified) == len(name) else name)
+    stripped = name[: m.start()].strip() if m else name
     return stripped or name
 
 
@@ -351,13 +355,24 @@ def _read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
         return
     if len(data) < len(header):
         data = data + [""] * (len(header) - len(data))
+    header_roles = [L.fund_role(c) for c in header]
+    by_role = _funds_by_role(header_roles, data)
 
     def cell(role: str) -> str | None:
-        return data[cols[role]] if role in cols and cols[role] < len(data) else None
+        return by_role.get(role)
 
     record.initial_budget_wan = _amount_wan(cell("initial_budget"), "年初预算数", unit, record)
     record.budget_wan = _amount_wan(cell("budget"), "全年预算数", unit, record)
     record.spent_wan = _amount_wan(cell("spent"), "全年执行数", unit, record)
+    if not any((record.initial_budget_wan, record.budget_wan, record.spent_wan)):
+        # A total row of zeros above a 其中 row that holds the money: the form's total was never
+        # filled in; the money of record is the sub-row's.
+        sub = _subrow_amounts(rows, at, end, [r for r in header_roles if r in ("initial_budget", "budget", "spent")])
+        if sub:
+            record.initial_budget_wan = _amount_wan(sub.get("initial_budget"), "年初预算数", unit, record)
+            record.budget_wan = _amount_wan(sub.get("budget"), "全年预算数", unit, record)
+            record.spent_wan = _amount_wan(sub.get("spent"), "全年执行数", unit, record)
+            record.warnings.append("资金总额行为 0，预算与执行数取自「其中」分项行")
     if record.budget_wan is None and record.initial_budget_wan is not None:
         record.budget_wan = record.initial_budget_wan
     rate, decimals = _rate(cell("rate"), record)
@@ -374,6 +389,49 @@ def _read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
     quote = "\t".join(c for c in data if c)
     record.facts["funds_quote"] = quote
     record.facts["amount_unit"] = unit
+
+
+def _funds_by_role(header_roles: list[str | None], data: Row) -> dict[str, str]:
+    """The funds row's cells by column role.
+
+    Where every number sits under a numeric column of the header, positions decide. Otherwise (a
+    header with an extra merged cell, a row whose empty cells were dropped) the numbers are taken
+    in order and laid into the numeric columns by the block's arithmetic (fund_values).
+    """
+    numeric_roles = [r for r in header_roles if r and r != "reason"]
+    positions = [j for j, c in enumerate(data) if c.strip() and L.is_numeric_like(c)]
+    by_position = {r: data[j] for j, r in enumerate(header_roles) if r and j < len(data)}
+    if all(header_roles[j] not in (None, "reason") for j in positions if j < len(header_roles)) \
+            and all(j < len(header_roles) for j in positions):
+        return by_position
+    values = [data[j] for j in positions][:len(numeric_roles)]
+    placed = dict(zip(numeric_roles, place_values(numeric_roles, values)))
+    if "reason" in header_roles:
+        placed["reason"] = next((c for c in data if c.strip() and not L.is_numeric_like(c)
+                                 and not L.bare(c) in L.FUNDS_TOTAL_LABELS), "")
+    return placed
+
+
+_SUBROW = re.compile(r"^(?:其中[:：]?)?(?:本年|当年)?财政(?:拨款|资金)|^其中[:：]")
+
+
+def _subrow_amounts(rows: list[Row], at: int, end: int, roles: list[str]) -> dict[str, str] | None:
+    """The first 其中 row's amounts under the amount columns (its cells, or the single cells after it)."""
+    for k in range(at + 1, min(end, at + 12)):
+        filled = _filled(rows[k])
+        if not filled or not _SUBROW.search(L.key(filled[0])):
+            continue
+        values = [c for c in filled[1:] if L.is_numeric_like(c)]
+        j = k + 1
+        while not values[len(roles) - 1:] and j < end and len(_filled(rows[j])) == 1 \
+                and L.is_numeric_like(_filled(rows[j])[0]):
+            values.append(_filled(rows[j])[0])
+            j += 1
+        numbers = [v for v in values if L.is_numeric(v)][:len(roles)]
+        if len(numbers) == len(roles) and any(parse_number(v) for v in numbers):
+            return dict(zip(roles, numbers))
+        return None
+    return None
 
 
 def _indicator_columns(header: Row) -> dict[str, int]:

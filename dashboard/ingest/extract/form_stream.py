@@ -11,6 +11,9 @@ from functools import lru_cache
 
 from dashboard.ingest.document import Document, Paragraph, Table
 from dashboard.ingest.extract import form_labels as L
+from dashboard.ingest.extract.fund_values import place_values
+from dashboard.ingest.extract.label_split import (glue_split_labels, looks_unseparated, split_fused_funds,
+                                                  split_on_labels)
 from dashboard.ingest.normalize import normalize_text, parse_number
 
 Row = list[str]
@@ -48,6 +51,17 @@ def _is_flattened(text: str) -> bool:
     return known >= 2
 
 
+def _is_space_row(text: str) -> bool:
+    """A table row whose cells a web page joined with spaces: `指标1:完成数量 3 3 10 10`."""
+    parts = text.split()
+    if len(parts) < 2 or len(text) > 400:
+        return False
+    numbers = sum(1 for p in parts if L.is_numeric_like(p))
+    labels = sum(1 for p in parts if L.header_label(p) or L.fund_role(p) or L.indicator_role(p)
+                 or L.is_level1(p) or L.is_level2(p) or L.key(p) in L.TOTAL_LABELS)
+    return numbers >= 1 or labels >= 1
+
+
 def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
     """The document as rows of cells, and warnings about cells that could not be placed."""
     rows: list[Row] = []
@@ -56,7 +70,7 @@ def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
 
     def flush() -> None:
         if pending:
-            rows.extend(rowify(pending, warnings))
+            rows.extend(rowify(glue_split_labels(pending), warnings))
             pending.clear()
 
     for block in doc.blocks:
@@ -68,10 +82,13 @@ def rows_from_document(doc: Document) -> tuple[list[Row], list[str]]:
         raw = block.text.strip()
         if not raw:
             continue
-        # A flattened row is split before normalising: normalize_text closes up "25 23" into one number.
-        if not _is_pipe(raw) and "\t" not in raw and _is_flattened(raw):
-            pending.extend(clean_cell(part) for part in raw.split())
-            continue
+        if not _is_pipe(raw) and "\t" not in raw:
+            if looks_unseparated(raw):
+                pending.extend(split_on_labels(raw))
+                continue
+            if _is_flattened(raw) or _is_space_row(raw):
+                pending.extend(clean_cell(part) for part in raw.split())
+                continue
         text = normalize_text(raw).strip()
         if _is_pipe(text):
             flush()
@@ -122,7 +139,9 @@ def rowify(tokens: list[str], warnings: list[str]) -> list[Row]:
                 while i < n and len(values) < len(header) and L.is_numeric_like(tokens[i]):
                     values.append(tokens[i])
                     i += 1
-                rows.append([label] + values + [""] * (len(header) - len(values)))
+                roles = [L.fund_role(h) for h in header]
+                values = split_fused_funds(values, roles)
+                rows.append([label] + place_values(roles, values))
                 continue
         if L.key(token) in L.TOTAL_LABELS:
             cells = [token]
