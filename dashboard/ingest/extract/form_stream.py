@@ -270,3 +270,25 @@ def segment_indicators(tokens: list[str], roles: list[str | None]) -> tuple[list
     rows = [item[1] for item in path if item[0] == "row"]
     skipped = [tokens[item[1]] for item in path if item[0] == "skip" and not L.is_placeholder(tokens[item[1]])]
     return rows, skipped
+
+
+def label_value(rows: list[Row], i: int, j: int) -> str | None:
+    """The value beside a label: the next filled cell of its row, or the next single-cell row."""
+    row = rows[i]
+    cell = row[j]
+    # "项目名称：xxx" in one cell.
+    inline = re.match(r"^[^:：]{2,12}[:：]\s*(.+)$", normalize_text(cell).strip())
+    if inline and L.header_label(inline.group(0).split(":")[0].split("：")[0]):
+        return inline.group(1).strip() or None
+    for later in row[j + 1:]:
+        if later.strip():
+            if L.header_label(later) or L.fund_role(later) or L.indicator_role(later):
+                return None
+            return later.strip()
+    if len([c for c in row if c.strip()]) == 1 and i + 1 < len(rows) and len([c for c in rows[i + 1] if c.strip()]) == 1:
+        nxt = [c for c in rows[i + 1] if c.strip()][0]
+        # A 项目名称 value may itself end in 自评表 ("XX经费支出绩效自评表"): a name, not a title.
+        title_like = L.is_title([nxt]) and L.header_label(cell) != "project_name"
+        if not (L.header_label(nxt) or L.fund_role(nxt) or L.indicator_role(nxt) or title_like):
+            return nxt.strip()
+    return None
