@@ -142,13 +142,13 @@ def _name_and_unit(record: EvaluationRecord, text: str) -> None:
             record.department = m.group(1)
 
 
-DEPARTMENT_PROJECT_NAME = "部门整体支出"
+DEPARTMENT_PROJECT_NAME = None  # a department-wide report evaluates no single project
 _DEPARTMENT_TITLE = re.compile(r"^\s*(?:中共)?([\u4e00-\u9fff（）()]{2,30}?)\s*(?:19|20)\d{2}\s*年度?\s*部门整体")
 
 
 def enrich_department(doc: Document, record: EvaluationRecord) -> None:
-    """A department-wide report evaluates the unit's whole budget: one project name for all of them
-    (as the 部门整体支出绩效自评表 forms get), and the unit from the title when it was not found."""
+    """A department-wide report evaluates the unit's whole budget, not a project: no project name,
+    and the unit from the title when it was not found."""
     record.kind = "department_self"
     record.project_name = DEPARTMENT_PROJECT_NAME
     if record.department is None:
