@@ -75,6 +75,8 @@ _PARTIAL_KEYS = (("project_name", "项目名称"), ("department", "单位"), ("y
 
 def _states_something(record: EvaluationRecord) -> bool:
     """A record is kept when it names a project or unit, or states an amount, a rate or a score."""
+    if record.kind != "project_self" and record.year is not None:
+        return True  # a department-wide or external report that names its year (its title said so)
     return any(getattr(record, key) not in (None, "") for key in (
         "project_name", "department", "supervising_department", "budget_wan", "spent_wan", "received_wan",
         "stated_execution_rate", "self_score"))
