@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from dashboard.ingest.document import Document
+from dashboard.ingest.extract import fields
 from dashboard.ingest.extract.dates import find_dates
 from dashboard.ingest.normalize import normalize_text, to_simplified
 from dashboard.ingest.record import EvaluationRecord
@@ -33,8 +34,7 @@ _SCORE = re.compile(
     r"(综合(?:评价)?得分|评价(?:总)?得分|最终得分|总得分|综合评分|评价总分|绩效评价得分|得分)\s*(?:为|是|：|:)?\s*(\d{1,3}(?:\.\d+)?)\s*分")
 _GRADE = re.compile(
     r"(?:评价等级|绩效等级|等级|等次|评价结果|评价结论|绩效评级|评级)\s*(?:为|是|：|:|评定为|确定为)?\s*[“\"「『]?(优秀|良好|中等|不合格|合格|较差|优|良|中|差)")
-_GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中",
-           "差": "差", "较差": "差", "不合格": "差"}
+_GRADES = fields.GRADE_WORDS  # one grade map for every extractor
 _SELF_NEAR = re.compile(r"自评|自我评价")
 
 

@@ -20,6 +20,18 @@ _WEIGHT_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*$")
 _EMPTY_MARKS = {"", "/", "—", "-", "——", "……", "…", "无"}
 
 
+_REGION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])")
+
+
+def region_of(*names: str | None) -> str | None:
+    """The county or city the first unit name starts with (富民县教育体育局 -> 富民县; 县教育体育局 -> None)."""
+    for name in names:
+        m = _REGION.match(name or "")
+        if m and not m.group(1).startswith(("县", "市", "区")):
+            return m.group(1)
+    return None
+
+
 def normalize_grade(word: str | None) -> str | None:
     if not word:
         return None

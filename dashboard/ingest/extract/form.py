@@ -10,6 +10,7 @@ import re
 
 from dashboard.ingest.document import Document
 from dashboard.ingest.extract import form_labels as L
+from dashboard.ingest.extract.fields import region_of
 from dashboard.ingest.extract.form_stream import Row, label_value, rows_from_document
 from dashboard.ingest.extract.form_funds import _filled, _number, read_funds
 from dashboard.ingest.extract.form_tail import read_mentions, read_tail, read_upfront_score
@@ -142,7 +143,7 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
     record.supervising_department = _clean_department(header.get("supervising_department"))
     record.department = _clean_department(header.get("department") or header.get("fallback_department"))
 
-    record.region = _region(record.department, record.supervising_department)
+    record.region = region_of(record.department, record.supervising_department)
     _read_year(record, rows, title_rows, title)
     end_funds = indicator_at if indicator_at is not None else len(rows)
     read_funds(record, rows, end_funds)
@@ -189,18 +190,6 @@ def _clean_department(value: str | None) -> str | None:
     value = normalize_text(value).strip()
     value = _DEPT_CODE.sub("", value).strip()
     return value or None
-
-
-_REGION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])")
-
-
-def _region(*names: str | None) -> str | None:
-    """The county or city a unit's name starts with (富民县教育体育局 -> 富民县; 县教育体育局 -> None)."""
-    for name in names:
-        m = _REGION.match(name or "")
-        if m and not m.group(1).startswith(("县", "市", "区")):
-            return m.group(1)
-    return None
 
 
 def _read_year(record: EvaluationRecord, rows: list[Row], title_rows: list[int], title: str) -> None:

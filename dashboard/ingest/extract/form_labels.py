@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dashboard.ingest.extract.fields import GRADE_WORDS as GRADE_MAP
 from dashboard.ingest.normalize import normalize_text, to_simplified
 
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
@@ -185,8 +186,7 @@ def is_numeric_like(cell: str) -> bool:
     return bool(re.search(r"\d", text)) and len(text) <= 16 and not re.search(r"[\u4e00-\u9fff]", text)
 
 
-GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中",
-               "差": "差", "不合格": "差", "较差": "差"}
+GRADE_WORDS = GRADE_MAP  # one grade map for every extractor (fields.GRADE_WORDS)
 _GRADE_IN_TEXT = re.compile(r"(?:等级|等次|评价结果|结论|评定)\s*(?:为|是|:|：)?\s*[“\"「『]?(优秀|良好|中等|不合格|合格|较差|优|良|中|差)")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from dashboard.ingest.document import Document, Table
-from dashboard.ingest.extract import external, narrative_amounts, narrative_title
+from dashboard.ingest.extract import external, fields, narrative_amounts, narrative_title
 from dashboard.ingest.normalize import normalize_text, to_simplified
 from dashboard.ingest.record import EvaluationRecord
 
@@ -159,7 +159,7 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
         # A government page names its publisher in a metadata line that chrome removal dropped.
         record.department = narrative_title.publisher(narrative_title.original_lines(doc), tables)
     if record.region is None:
-        record.region = narrative_title.region(record.department, record.supervising_department)
+        record.region = fields.region_of(record.department, record.supervising_department)
 
     for key, label in (("budget_wan", "预算数"), ("spent_wan", "实际支出"), ("self_score", "自评得分"), ("year", "评价年度")):
         if getattr(record, key) is None:

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from dashboard.ingest.document import Document, Table
+from dashboard.ingest.extract import fields
 from dashboard.ingest.extract.narrative_amounts import sentence_around
 from dashboard.ingest.normalize import normalize_text
 from dashboard.ingest.record import EvaluationRecord
@@ -222,7 +223,7 @@ def identify(record: EvaluationRecord, paragraphs: list[str], text: str, tables:
     if supervising:
         supervising = re.split(r"(?:填报人|联系人|联系电话|填报日期|评价类型|评价方式|项目单位|实施单位)", supervising)[0] or None
     record.supervising_department = supervising
-    record.region = _region(record.department, record.supervising_department)
+    record.region = fields.region_of(record.department, record.supervising_department)
     record.year = title_year or _year_from_text(text, _year_mentions(None, None, paragraphs))
     record.facts["title_year"] = title_year
     return title
@@ -236,20 +237,6 @@ def year_mentions(title: str | None, record: EvaluationRecord, paragraphs: list[
     if stated:
         mentions.append({"year": int(stated.group(1)), "quote": sentence_around(text, stated.start(), stated.end())})
     return mentions
-
-
-def region(*names: str | None) -> str | None:
-    return _region(*names)
-
-
-def _region(*names: str | None) -> str | None:
-    for name in names:
-        if not name:
-            continue
-        m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])", name)
-        if m and not m.group(1).startswith(("县", "市", "区")):
-            return m.group(1)
-    return None
 
 
 _STATED_YEAR = re.compile(r"(\d{4})年度[，,]?(?:我单位|我局|本单位|我办|我中心|我院)")

@@ -379,7 +379,7 @@ def _record(source: str, found: _Found, row: list[str], number: int, publisher: 
     record.supervising_department = _unit_name(cells.get("supervising_department"))
     if "department" not in roles and "supervising_department" not in roles:
         record.department = publisher
-    from dashboard.ingest.extract.form import _region
+    from dashboard.ingest.extract.fields import region_of as _region
 
     record.region = _region(record.department, record.supervising_department)
     record.year = _year(found)
