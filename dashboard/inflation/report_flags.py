@@ -399,6 +399,8 @@ def year_inconsistent(record: EvaluationRecord, rulebook: Rulebook) -> Flag | No
 def no_score_table(record: EvaluationRecord, rulebook: Rulebook) -> Flag | None:
     if record.self_score is None or record.self_score < 90 or record.indicators:
         return None
+    if record.facts.get("results_table"):
+        return None  # a row of a results summary: the report behind it has its table elsewhere
     severity = "medium" if record.self_score >= 95 else "low"
     message = f"自评{fmt(record.self_score)}分（优），但报告没有附指标评分表，高分缺少逐项打分依据。"
     return Flag("NO_SCORE_TABLE", severity, message, _join_evidence(_quoted(_score_quote(record)), ""))

@@ -234,3 +234,15 @@ def test_a_narrative_report_is_not_a_results_table():
     path = FIXTURES / "seeds" / "000_b602d48fbaccf327.txt"
     assert not looks_like_results_table(_doc(path))
     assert not any("评价结果汇总表" in w for r in extract_file(path) for w in r.warnings)
+
+
+def test_a_results_table_row_is_not_flagged_for_lacking_its_own_score_table(tmp_path):
+    from dashboard.ingest.extract import extract_file
+
+    path = tmp_path / "results.txt"
+    path.write_text("临溪县2023年度项目绩效自评结果汇总表\n"
+                    "| 序号 | 主管部门 | 项目单位 | 项目名称 | 自评得分 | 自评等级 |\n"
+                    "| 1 | 临溪县教育局 | 临溪县第二中学 | 校舍维修 | 96 | 优 |\n", encoding="utf-8")
+    record = extract_file(path, use_manifest=False)[0]
+    assert record.self_score == 96 and record.project_name == "校舍维修"
+    assert "NO_SCORE_TABLE" not in {f.code for f in record.flags}
