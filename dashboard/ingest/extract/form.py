@@ -218,21 +218,12 @@ def _read_year(record: EvaluationRecord, rows: list[Row], title_rows: list[int],
         record.facts["year_mentions"] = [{"year": y, "quote": q} for y, q in mentions.items()]
 
 
-def _indicator_columns(header: Row) -> dict[str, int]:
-    cols: dict[str, int] = {}
-    for j, cell in enumerate(header):
-        role = L.indicator_role(cell)
-        if role and role not in cols:
-            cols[role] = j
-    return cols
-
-
 def _read_indicators(record: EvaluationRecord, rows: list[Row], at: int) -> int:
     """Indicator rows under the header at `at`; returns the index of the first row after them."""
     from dashboard.ingest.extract.form_stream import segment_indicators
 
     header = rows[at]
-    cols = _indicator_columns(header)
+    cols = L.role_columns(header, L.indicator_role)
     roles = [L.indicator_role(c) for c in header]
     level1 = level2 = None
     group_weights: dict[str, float] = {}

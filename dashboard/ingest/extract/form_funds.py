@@ -76,21 +76,12 @@ def _amount_wan(cell: str | None, what: str, unit: str, record: EvaluationRecord
     return to_wan(value, unit)
 
 
-def _fund_columns(row: Row) -> dict[str, int]:
-    cols: dict[str, int] = {}
-    for j, cell in enumerate(row):
-        role = L.fund_role(cell)
-        if role and role not in cols:
-            cols[role] = j
-    return cols
-
-
 def read_funds(record: EvaluationRecord, rows: list[Row], end: int) -> None:
     at = next((i for i in range(end) if L.is_fund_header(rows[i])), None)
     if at is None:
         return
     header = rows[at]
-    cols = _fund_columns(header)
+    cols = L.role_columns(header, L.fund_role)
     first_col = min(cols.values())
     # The unit and the execution weight live in the block's label: 项目资金(元), 预算执行情况(20分).
     label_text = " ".join(header[:first_col]) + " " + " ".join(

@@ -198,3 +198,13 @@ def grade_of(text: str | None) -> str | None:
         return GRADE_WORDS[k]
     m = _GRADE_IN_TEXT.search(k)
     return GRADE_WORDS[m.group(1)] if m else None
+
+
+def role_columns(header: list[str], role_of) -> dict[str, int]:
+    """The first column of each role in a header row (role_of: fund_role or indicator_role)."""
+    cols: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        role = role_of(cell)
+        if role and role not in cols:
+            cols[role] = j
+    return cols

@@ -11,9 +11,8 @@ from functools import lru_cache
 
 from dashboard.ingest.document import Document, Paragraph, Table
 from dashboard.ingest.extract import form_labels as L
-from dashboard.ingest.extract.fund_values import place_values
-from dashboard.ingest.extract.label_split import (glue_split_labels, looks_unseparated, split_fused_funds,
-                                                  split_on_labels)
+from dashboard.ingest.extract.fund_values import place_values, split_fused_funds
+from dashboard.ingest.extract.label_split import glue_split_labels, looks_unseparated, split_on_labels
 from dashboard.ingest.normalize import normalize_text, parse_number
 
 Row = list[str]

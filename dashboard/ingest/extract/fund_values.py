@@ -128,3 +128,11 @@ def split_fused(text: str, roles: list[str | None]) -> list[str] | None:
     best = [cells for f, cells in winners if f == top]
     distinct = {tuple(c) for c in best}
     return list(best[0]) if len(distinct) == 1 else None
+
+
+def split_fused_funds(tokens: list[str], roles: list[str | None]) -> list[str]:
+    """A funds row read as one fused token (`86.486.4100%`) split where the arithmetic allows it."""
+    if len(tokens) != 1:
+        return tokens
+    parts = split_fused(tokens[0], roles)
+    return [p for p in parts if p] if parts else tokens

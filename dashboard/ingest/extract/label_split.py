@@ -11,7 +11,6 @@ import re
 from functools import lru_cache
 
 from dashboard.ingest.extract import form_labels as L
-from dashboard.ingest.extract.fund_values import split_fused
 from dashboard.ingest.normalize import normalize_text, to_simplified
 
 # Labels that also occur inside indicator names ("管理制度执行率"): anchors only before the
@@ -91,14 +90,6 @@ def _value_cells(value: str) -> list[str]:
     if all(L.is_numeric_like(p) for p in parts):
         return parts
     return [value]
-
-
-def split_fused_funds(tokens: list[str], roles: list[str | None]) -> list[str]:
-    """A funds row's fused digits (`86.486.4100%`) split where the arithmetic allows it."""
-    if len(tokens) != 1:
-        return tokens
-    parts = split_fused(tokens[0], roles)
-    return [p for p in parts if p] if parts else tokens
 
 
 def _is_known(cell: str) -> bool:
