@@ -26,7 +26,7 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-# Builds the demo warehouse (reference reports + generated county corpus) when none exists.
+# Builds the demo warehouse (the generated demo county) when none exists.
 warehouse: $(STAMP)
 	@if [ ! -e "$(DB)" ]; then $(BIN)/python -m dashboard demo --warehouse --db "$(DB)"; fi
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from dashboard import settings
 from dashboard.warehouse import current_version_file, query_names, resolve_db_path, run_query
 
-REFERENCE_DIRS = (settings.ROOT / "data" / "reference", settings.ROOT / "tests" / "fixtures" / "seeds")
+REFERENCE_DIRS = (settings.ROOT / "tests" / "fixtures" / "seeds",)
 
 
 def reference_reports() -> list[Path]:
-    """The reference report .txt files shipped with the repo (data/reference, else the test fixtures)."""
+    """The reference report .txt files shipped with the repo (the test fixtures)."""
     for folder in REFERENCE_DIRS:
         found = sorted(folder.glob("*.txt"))
         if found:

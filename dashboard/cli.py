@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/demo")
     p.add_argument("--units", type=int, default=None, help="number of budget units (default ~40)")
     p.add_argument("--years", type=int, default=None, help="number of fiscal years (default 7)")
-    p.add_argument("--warehouse", action="store_true", help="also build the warehouse from reference reports + corpus")
+    p.add_argument("--warehouse", action="store_true", help="also build the warehouse from the generated county corpus")
     p.add_argument("--db", default=None)
     p.set_defaults(func=_cmd_demo)
 

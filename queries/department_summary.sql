@@ -7,7 +7,7 @@
 --   $year_to      last fiscal year included, or null
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
---   $kind         project_self | department_self | external, or null
+--   $kinds        list of kinds (project_self, department_self, external), or null for all
 with facts as (
     select *
     from evaluation_facts
@@ -16,7 +16,7 @@ with facts as (
       and ($year_to is null or year <= $year_to)
       and ($region is null or county = $region)
       and ($grade is null or grade = $grade)
-      and ($kind is null or kind = $kind)
+      and ($kinds is null or list_contains($kinds, kind))
 ),
 -- Counts straight from the child tables by evaluation_id: the views would add a join per row.
 problem_counts as (

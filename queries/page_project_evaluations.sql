@@ -7,7 +7,7 @@
 --   $year_to        last fiscal year included, or null
 --   $region         county or city (county), or null
 --   $grade          优 | 良 | 中 | 差, or null
---   $kind           project_self | department_self | external, or null
+--   $kinds         list of kinds (project_self, department_self, external), or null for all
 --   $evaluation_id  one report's evaluation_id, or null for all
 --   $project_key    one project's key (evaluation_facts.project_key), or null for all
 select
@@ -49,7 +49,7 @@ where ($departments is null or list_contains($departments, f.department_canonica
   and ($year_to is null or f.year <= $year_to)
   and ($region is null or f.county = $region)
   and ($grade is null or f.grade = $grade)
-  and ($kind is null or f.kind = $kind)
+  and ($kinds is null or list_contains($kinds, f.kind))
   and ($evaluation_id is null or f.evaluation_id = $evaluation_id)
   and ($project_key is null or f.project_key = $project_key)
 order by f.year desc nulls last, f.loaded_at desc, f.evaluation_id

@@ -7,7 +7,7 @@
 --   $year_to        last fiscal year included, or null
 --   $region         county or city (county), or null
 --   $grade          优 | 良 | 中 | 差, or null
---   $kind           project_self | department_self | external, or null
+--   $kinds         list of kinds (project_self, department_self, external), or null for all
 --   $evaluation_id  one report's evaluation_id, or null for all
 select
     evaluation_id,
@@ -21,6 +21,6 @@ where ($departments is null or list_contains($departments, department_canonical)
   and ($year_to is null or year <= $year_to)
   and ($region is null or county = $region)
   and ($grade is null or grade = $grade)
-  and ($kind is null or kind = $kind)
+  and ($kinds is null or list_contains($kinds, kind))
   and ($evaluation_id is null or evaluation_id = $evaluation_id)
 order by evaluation_id, problem_index

@@ -7,7 +7,7 @@
 --   $year_to      last fiscal year included, or null
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
---   $kind         project_self | department_self | external, or null
+--   $kinds        list of kinds (project_self, department_self, external), or null for all
 --   $category     one category of the reason taxonomy, or null for all
 --   $limit_rows   how many rows, or null for all
 with mentions as (
@@ -18,7 +18,7 @@ with mentions as (
       and ($year_to is null or year <= $year_to)
       and ($region is null or county = $region)
       and ($grade is null or grade = $grade)
-      and ($kind is null or kind = $kind)
+      and ($kinds is null or list_contains($kinds, kind))
       and (source = 'deduction' or not has_score_table)
       and ($category is null or category = $category)
 )

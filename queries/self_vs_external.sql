@@ -1,13 +1,13 @@
 -- self_vs_external: a project's self-evaluation beside the independent (third-party / 财政重点) evaluation
 -- of the same year, so leadership can see how far self-scores sit above independent ones.
 -- Grain: one row per project (project_key) and year that has both kinds of evaluation.
--- Parameters (shared filters, each null for all; $kind is ignored: both kinds are the point):
+-- Parameters (shared filters, each null for all; $kinds is ignored: both kinds are the point):
 --   $departments  list of canonical department names (department_canonical), or null for all
 --   $year_from    first fiscal year included, or null
 --   $year_to      last fiscal year included, or null
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差 (of the self-evaluation), or null
---   $kind         accepted for the shared filter set; not applied
+--   $kinds        accepted for the shared filter set; not applied
 with facts as (
     select *
     from evaluation_facts
@@ -15,7 +15,7 @@ with facts as (
       and ($year_from is null or year >= $year_from)
       and ($year_to is null or year <= $year_to)
       and ($region is null or county = $region)
-      and ($kind is null or true)
+      and ($kinds is null or true)
 ),
 self_evaluations as (
     select project_key, year, department_canonical, project_canonical, evaluation_id, self_score, grade

@@ -18,7 +18,6 @@ from dashboard.corpus.truth import TRUTH_NAME, write_truth
 from dashboard.ingest.document import Document
 from dashboard.settings import ROOT
 
-REFERENCE_DIR = ROOT / "data" / "reference"
 FORMAT_WEIGHTS = (("txt", 0.55), ("docx", 0.30), ("pdf", 0.15))
 TABLE_STYLES = (("cell", 0.5), ("tab", 0.3), ("pipe", 0.2))
 # Shapes of the forms drawn by dashboard.corpus.forms (web pages: cells, pipe, flat; workbooks).
@@ -230,10 +229,9 @@ def _build_warehouse(out: Path, db: str | None) -> int:
         return 1
     from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
 
-    # Report files only: the truth file beside them is not a report.
-    folders = [REFERENCE_DIR, out] if REFERENCE_DIR.is_dir() else [out]
-    paths = [str(p) for folder in folders for p in sorted(folder.rglob("*"))
-             if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS]
+    # The demo county's report files only: the truth file beside them is not a report, and the
+    # reference reports (another province, another year) stay test fixtures.
+    paths = [str(p) for p in sorted(out.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS]
     started = time.perf_counter()
     summary = ingest_paths(paths, db_path=db, progress=sys.stderr.isatty())
     elapsed = time.perf_counter() - started

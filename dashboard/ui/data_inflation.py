@@ -60,7 +60,7 @@ def project_options(filters: Filters, db: Path) -> pl.DataFrame:
 def project_report(filters: Filters, db: Path, evaluation_id: str = "") -> dict[str, pl.DataFrame]:
     """One report in full, whatever the filters (a link opens it even outside the scope): its row
     (0 rows when unknown), its indicator table, stated problems and flags."""
-    every = Filters()
+    every = Filters(kinds=())
     if not EVALUATION_ID.match(evaluation_id or ""):
         evaluation_id = "-"  # matches nothing: an empty but well-typed frame
     return {

@@ -16,6 +16,11 @@ KIND_LABELS = {
     "department_self": "部门整体支出自评",
     "external": "财政重点评价/第三方评价",
 }
+# What the 评价类型 filter selects before anyone touches it: project self-evaluations only, so that
+# money is never summed with the department-wide and external reports that cover it again.
+DEFAULT_KINDS = ("project_self",)
+# The URL value for "every kind" (an empty selection).
+URL_ALL_KINDS = "all"
 # URL parameter of each filter.
 URL_DEPARTMENTS = "dept"
 URL_YEAR_FROM = "year_from"
@@ -53,30 +58,38 @@ class Filters:
     year_to: int | None = None
     region: str | None = None
     grade: str | None = None
-    kind: str | None = None
+    kinds: tuple[str, ...] = DEFAULT_KINDS  # empty: every kind
 
     def params(self) -> dict:
-        """The shared query parameters ($departments ... $kind), bound by every read query."""
+        """The shared query parameters ($departments ... $kinds), bound by every read query."""
         return {
             "departments": list(self.departments) or None,
             "year_from": self.year_from,
             "year_to": self.year_to,
             "region": self.region,
             "grade": self.grade,
-            "kind": self.kind,
+            "kinds": list(self.kinds) or None,
         }
 
     def key(self) -> tuple:
         """A hashable, picklable form for cache keys."""
-        return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kind)
+        return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kinds)
 
     @classmethod
     def from_key(cls, key: tuple) -> Filters:
-        departments, year_from, year_to, region, grade, kind = key
-        return cls(tuple(departments), year_from, year_to, region, grade, kind)
+        departments, year_from, year_to, region, grade, kinds = key
+        return cls(tuple(departments), year_from, year_to, region, grade, tuple(kinds))
 
     def is_all(self) -> bool:
+        """No filter changed from its default."""
         return self == Filters()
+
+    def with_kinds(self, kinds: tuple[str, ...]) -> Filters:
+        return Filters(self.departments, self.year_from, self.year_to, self.region, self.grade, tuple(kinds))
+
+    def selected_kinds(self) -> tuple[str, ...]:
+        """The kinds this filter lets through (every kind when the selection is empty)."""
+        return self.kinds or tuple(KIND_LABELS)
 
     def url_params(self) -> dict[str, str | list[str]]:
         """The URL form: only the filters that are set."""
@@ -91,8 +104,8 @@ class Filters:
             out[URL_REGION] = self.region
         if self.grade is not None:
             out[URL_GRADE] = self.grade
-        if self.kind is not None:
-            out[URL_KIND] = self.kind
+        if self.kinds != DEFAULT_KINDS:
+            out[URL_KIND] = list(self.kinds) or [URL_ALL_KINDS]
         return out
 
     def describe(self) -> str:
@@ -110,8 +123,7 @@ class Filters:
             parts.append(self.region)
         if self.grade:
             parts.append(f"等级{self.grade}")
-        if self.kind:
-            parts.append(KIND_LABELS.get(self.kind, self.kind))
+        parts.append("、".join(KIND_LABELS[k] for k in self.kinds) if self.kinds else "全部评价类型")
         return "，".join(parts) if parts else "全部报告"
 
 
@@ -203,8 +215,21 @@ def parse_url(raw: Mapping[str, Sequence[str]], options: FilterOptions) -> Parse
 
     region = choice(URL_REGION, options.regions, "地区")
     grade = choice(URL_GRADE, GRADES, "等级（优、良、中、差）")
-    kind = choice(URL_KIND, tuple(KIND_LABELS), "评价类型")
-    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kind), notices)
+    kinds = _kinds(raw.get(URL_KIND, ()), notices)
+    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kinds), notices)
+
+
+def _kinds(values: Sequence[str], notices: list[str]) -> tuple[str, ...]:
+    """The URL's kinds: absent is the default, `all` is every kind, unknown values are dropped."""
+    kept = _usable(URL_KIND, list(values)[:len(KIND_LABELS) + 1], notices)
+    if not kept or kept == [""]:
+        return DEFAULT_KINDS
+    if URL_ALL_KINDS in kept:
+        return ()
+    kinds = tuple(k for k in KIND_LABELS if k in kept)
+    if len(kinds) < len(set(kept)):
+        notices.append(f"网址参数「{URL_KIND}」含有未知的评价类型，已忽略。")
+    return kinds or DEFAULT_KINDS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,9 +249,10 @@ def _sanitise_state(options: FilterOptions) -> None:
     state = st.session_state
     state[KEY_DEPARTMENTS] = [d for d in state.get(KEY_DEPARTMENTS, []) if d in options.departments]
     for key, allowed in ((KEY_YEAR_FROM, options.years), (KEY_YEAR_TO, options.years),
-                         (KEY_REGION, options.regions), (KEY_GRADE, GRADES), (KEY_KIND, tuple(KIND_LABELS))):
+                         (KEY_REGION, options.regions), (KEY_GRADE, GRADES)):
         if state.get(key) not in allowed:
             state[key] = None
+    state[KEY_KIND] = [k for k in state.get(KEY_KIND, DEFAULT_KINDS) if k in KIND_LABELS]
 
 
 def _set_state(filters: Filters) -> None:
@@ -237,7 +263,7 @@ def _set_state(filters: Filters) -> None:
     st.session_state[KEY_YEAR_TO] = filters.year_to
     st.session_state[KEY_REGION] = filters.region
     st.session_state[KEY_GRADE] = filters.grade
-    st.session_state[KEY_KIND] = filters.kind
+    st.session_state[KEY_KIND] = list(filters.kinds)
 
 
 def _on_change() -> None:
@@ -302,9 +328,10 @@ def sidebar(options: FilterOptions) -> Filters:
                      on_change=_on_change)
         st.selectbox("自评等级", (None, *GRADES), key=KEY_GRADE, format_func=plain, placeholder=ALL_LABEL,
                      on_change=_on_change)
-        st.selectbox("评价类型", (None, *KIND_LABELS), key=KEY_KIND,
-                     format_func=lambda k: ALL_LABEL if k is None else KIND_LABELS[k], placeholder=ALL_LABEL,
-                     on_change=_on_change)
+        st.multiselect("评价类型", tuple(KIND_LABELS), key=KEY_KIND, format_func=KIND_LABELS.get,
+                       placeholder="全部类型", on_change=_on_change,
+                       help="默认只看项目支出自评。金额与执行率按类型分别统计，部门整体支出评价和财政重点/第三方评价"
+                            "覆盖的是同一笔资金，从不与项目相加。")
         st.button("清除筛选", key=KEY_RESET, on_click=_on_reset)
         year_from, year_to = state[KEY_YEAR_FROM], state[KEY_YEAR_TO]
         if year_from is not None and year_to is not None and year_from > year_to:
@@ -314,7 +341,7 @@ def sidebar(options: FilterOptions) -> Filters:
             st.warning(notice)  # fixed texts: no URL value is echoed
 
     filters = Filters(tuple(state[KEY_DEPARTMENTS]), year_from, year_to, state[KEY_REGION],
-                      state[KEY_GRADE], state[KEY_KIND])
+                      state[KEY_GRADE], tuple(k for k in KIND_LABELS if k in state[KEY_KIND]))
     state[STATE_FILTERS] = filters
     _write_url(filters)
     return filters

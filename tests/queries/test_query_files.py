@@ -11,7 +11,7 @@ from dashboard import warehouse
 from dashboard.warehouse import run_query
 
 QUERY_FILES = sorted(warehouse.QUERIES_DIR.glob("*.sql"))
-SHARED_FILTERS = {"departments", "year_from", "year_to", "region", "grade", "kind"}
+SHARED_FILTERS = {"departments", "year_from", "year_to", "region", "grade", "kinds"}
 # Queries that are not about a filtered set of reports.
 UNFILTERED = {"filter_options", "project_history", "page_admin_reports"}
 # Queries that pair kinds of evaluation the reference reports do not hold (no third-party report);
@@ -82,7 +82,7 @@ def test_runs_unfiltered_on_the_reference_warehouse(path, seed_warehouse):
 def test_every_filter_narrows_to_the_one_report_it_names(path, seed_warehouse):
     """All six filters set to what only 富民县财政局's 2024 report satisfies: its rows alone remain."""
     params = {"departments": ["富民县财政局"], "year_from": 2024, "year_to": 2024, "region": "富民县",
-              "grade": "优", "kind": "project_self"}
+              "grade": "优", "kinds": ["project_self"]}
     frame = run_query(path.stem, params, seed_warehouse)
     assert frame.height >= 1
     if "department_canonical" in frame.columns:

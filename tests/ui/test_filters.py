@@ -17,7 +17,9 @@ LONG = "财" * 10_000
      Filters(("富民县财政局",), 2024, 2024)),
     ({"dept": ["县委编办", "富民县财政局", "县委编办"]}, Filters(("县委编办", "富民县财政局"))),
     ({"region": ["海口市"], "grade": ["优"], "kind": ["project_self"]},
-     Filters(region="海口市", grade="优", kind="project_self")),
+     Filters(region="海口市", grade="优", kinds=("project_self",))),
+    ({"kind": ["external", "department_self"]}, Filters(kinds=("department_self", "external"))),
+    ({"kind": ["all"]}, Filters(kinds=())),
     ({"year_from": [""]}, Filters()),
 ])
 def test_valid_values_pass_without_notice(raw, expected):
@@ -52,12 +54,16 @@ def test_bad_values_are_ignored_with_a_notice(raw, kept):
 
 def test_params_bind_lists_and_nulls():
     assert Filters().params() == {"departments": None, "year_from": None, "year_to": None, "region": None,
-                                  "grade": None, "kind": None}
+                                  "grade": None, "kinds": ["project_self"]}
+    assert Filters(kinds=()).params()["kinds"] is None, "an empty selection is every kind"
     assert Filters(("A",), 2024).params()["departments"] == ["A"]
 
 
 def test_url_params_round_trip():
-    filters = Filters(("富民县财政局", "县委编办"), 2023, 2025, "富民县", "良", "external")
+    filters = Filters(("富民县财政局", "县委编办"), 2023, 2025, "富民县", "良", ("project_self", "external"))
     raw = {k: v if isinstance(v, list) else [v] for k, v in filters.url_params().items()}
     assert parse_url(raw, OPTIONS).filters == filters
     assert Filters.from_key(filters.key()) == filters
+    every = Filters(kinds=())
+    assert parse_url({k: v if isinstance(v, list) else [v] for k, v in every.url_params().items()},
+                     OPTIONS).filters == every
