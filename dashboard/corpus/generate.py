@@ -16,7 +16,6 @@ from dashboard.corpus import gen_forms, gen_noise, gen_text
 from dashboard.corpus.gen_model import ReportSpec, build_specs
 from dashboard.corpus.truth import TRUTH_NAME, write_truth
 from dashboard.ingest.document import Document
-from dashboard.settings import ROOT
 
 FORMAT_WEIGHTS = (("txt", 0.55), ("docx", 0.30), ("pdf", 0.15))
 TABLE_STYLES = (("cell", 0.5), ("tab", 0.3), ("pipe", 0.2))
