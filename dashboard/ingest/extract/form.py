@@ -47,7 +47,21 @@ def extract_forms(doc: Document) -> list[EvaluationRecord]:
             continue
         record.warnings = list(doc.warnings) + stream_warnings + record.warnings
         records.append(record)
+    _shared_year(records)
     return records
+
+
+def _shared_year(records: list[EvaluationRecord]) -> None:
+    """A form that prints no year (`年度项目支出绩效自评表`) in a file whose other forms all name the
+    same one takes that year, with a warning: a 汇总 file is one year's forms."""
+    years = {r.year for r in records if r.year is not None}
+    if len(years) != 1:
+        return
+    year = years.pop()
+    for record in records:
+        if record.year is None:
+            record.year = year
+            record.warnings.append(f"本表未写明年度，按同一文件中其他自评表的 {year} 年度计")
 
 
 # --- splitting ------------------------------------------------------------------------------------
@@ -196,8 +210,15 @@ def _read_year(record: EvaluationRecord, rows: list[Row], title_rows: list[int],
     candidates = []
     for i in title_rows[:3]:  # "附件1：…自评表.doc" may come above the real title and its year line
         candidates.append(" ".join(_filled(rows[i])))
-        if i + 1 < len(rows) and len(_filled(rows[i + 1])) == 1:
-            candidates.append(_filled(rows[i + 1])[0])
+        # The year line below the title, possibly after blank lines and split at a space
+        # (`（2018` / `年度）` as two cells when the line was printed `（2018 年度）`).
+        below = [_filled(r) for r in rows[i + 1:i + 5] if _filled(r)]
+        line = ""
+        for cells in below[:2]:
+            if len(cells) != 1 or len(cells[0]) > 20 or (line and not line[-1].isdigit()):
+                break
+            line += cells[0]
+            candidates.append(line)
     year_quote = title
     for text in candidates:
         m = _YEAR.search(text)

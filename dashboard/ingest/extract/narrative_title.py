@@ -134,6 +134,18 @@ _UNIT_IN_INTRO = re.compile(r"现将\s*\d{4}\s*年度?\s*(" + _REGION_PREFIX + r
                             + _UNIT_SUFFIX + r")(?=[\u4e00-\u9fff])(?!" + _UNIT_SUFFIX + r")")
 
 
+def _unit_value(raw: str) -> str:
+    """The unit after its label, without a next label on the same line; a unit printed with a space
+    after its county (`富民县 自然资源局`) is one name, not a county and a label."""
+    tail = _NEXT_LABEL.search(raw)
+    if tail is None:
+        return raw
+    head, rest = raw[:tail.start()].strip(), tail.group(0).strip()
+    if re.search(r"[县市区州旗]$", head) and re.search(_UNIT_SUFFIX + r"$", rest):
+        return head + rest
+    return head
+
+
 def _department_from_text(text: str, tables: list[Table]) -> str | None:
     for table in tables:
         for row in table.rows:
@@ -146,7 +158,7 @@ def _department_from_text(text: str, tables: list[Table]) -> str | None:
         re.search(_UNIT_LABELS + r"[:：]\s*([^\n，。,；:：]{2,40})", text) or \
         re.search(_UNIT_LABELS + r"\s+(" + _UNIT_NAME + r")(?=主管部门|评价类型|\s|$)", text)
     if m:
-        value = _NEXT_LABEL.sub("", m.group(1).strip()).strip()
+        value = _unit_value(m.group(1).strip())
         if value and not re.search(r"[□√R]$|^[(（]", value):
             return value
     m = re.search(r"(?:由|以)((?:[\u4e00-\u9fff]{0,6}[县市区])?[\u4e00-\u9fff]{1,10}?" + _UNIT_SUFFIX + r")(?=主任|局长|按照|负责|牵头|组织|为)", text)
