@@ -100,7 +100,7 @@ RANKING_METRICS = {
     "execution_rate_weighted": ("加权执行率(%)", "%{x:.2f}%"),
     "self_score_mean": ("平均自评分", "%{x:.2f}"),
     "budget_wan": ("预算(万元)", "%{x:,.2f} 万元"),
-    "share_excellent": ("优秀占比", "%{x:.1%}"),
+    "share_excellent": ("自评为优占比", "%{x:.1%}"),
     "n_evaluations": ("报告数", "%{x:,}"),
 }
 
@@ -290,22 +290,23 @@ def score_box_figure(summary: pl.DataFrame, by: str) -> go.Figure:
 
 
 def grade_mix_figure(mix: pl.DataFrame, by: str) -> go.Figure:
-    """Share of reports in each grade (stacked to 100%), by year or by unit."""
+    """Share of each stated grade among the self-evaluations that state one (stacked to 100%), by year
+    or by unit: the denominator of 自评为优占比 in the metric dictionary."""
     what = "年度" if by == "year" else "单位"
-    title = f"自评等级构成（按{what}）"
+    title = f"自评等级构成（写明等级的自评报告，按{what}）"
     if mix.height == 0:
         return empty_figure(title)
     keys = sorted(mix[by].unique().to_list(), key=lambda v: (v is None, v))
     labels = [_year_label(k) if by == "year" else safe_label(k) for k in keys]
     fig = _figure(title)
-    for grade in (*GRADE_ORDER, None):
+    for grade in GRADE_ORDER:
         part = mix.filter(pl.col("grade").eq_missing(grade))
         if part.height == 0:
             continue
         lookup = {r[by]: r for r in part.iter_rows(named=True)}
         shares = [lookup[k]["share"] * 100 if k in lookup else 0 for k in keys]
         counts = [lookup[k]["n_reports"] if k in lookup else 0 for k in keys]
-        name = grade or "未注明"
+        name = grade
         common = dict(name=name, marker_color=theme.GRADE_COLORS[grade], customdata=counts,
                       hovertemplate="%{" + ("x" if by == "year" else "y") + "}<br>" + name
                       + " %{customdata} 份（%{" + ("y" if by == "year" else "x") + ":.1f}%）<extra></extra>")
@@ -371,16 +372,17 @@ def score_vs_execution_figure(pairs: pl.DataFrame) -> go.Figure:
 
 
 def points_lost_figure(frame: pl.DataFrame, level: str, top: int = 20) -> go.Figure:
-    """Points lost per indicator (horizontal bars), with how many reports lost points on it."""
-    title = "各一级指标扣分合计" if level == "level1" else f"扣分最多的三级指标（前{top}）"
+    """Points lost per indicator group (level "level1") or per indicator with its group (horizontal bars),
+    with how many reports lost points on it."""
+    title = "各指标类别扣分合计" if level == "level1" else f"扣分最多的指标（前{top}）"
     part = frame.filter(pl.col("points_lost_total") > 0).head(top)
     if part.height == 0:
         return empty_figure(title, "当前筛选下没有扣分")
     if level == "level1":
-        labels = [safe_label(v) for v in part["level1"].to_list()]
+        labels = [safe_label(v) for v in part["level1_group"].to_list()]
     else:
         labels = [f"{safe_label(c, 20)}（{safe_label(p, 8)}）" for c, p in
-                  zip(part["level3"].to_list(), part["level1"].to_list())]
+                  zip(part["indicator"].to_list(), part["level1_group"].to_list())]
     fig = _figure(title)
     fig.add_trace(go.Bar(
         x=part["points_lost_total"].to_list(), y=labels, orientation="h",

@@ -15,9 +15,9 @@ from dashboard.ui.data import NoWarehouse
 from dashboard.ui.export import download_buttons
 from dashboard.ui.filters import KIND_LABELS
 from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
-from dashboard.ui.layout import header
+from dashboard.ui.layout import chinese_uploader, header
 from dashboard.ui.suspicious import explain_failure, with_suspicious
-from dashboard.ui.theme import fmt_count
+from dashboard.ui.theme import fmt_count, for_display
 from dashboard.ui.upload import ingest_uploads, load_running, original_names, save_uploads, with_original_names
 from dashboard.warehouse import WAITING_MESSAGE, WarehouseError
 
@@ -37,6 +37,7 @@ names = original_names()
 # --- Upload ------------------------------------------------------------------------------------
 st.subheader("上传报告")
 max_mb = int(settings.get("max_upload_mb"))
+chinese_uploader(max_mb, "、".join(e.lstrip(".").upper() for e in SUPPORTED_EXTENSIONS))
 st.file_uploader(
     f"选择报告文件（可多选；{' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {max_mb} MB）",
     type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True, key="admin_upload",
@@ -97,7 +98,7 @@ else:
     )
     failure_table = chinese_columns(explained.rename({"error": "error_reason"}),
                                     ["file_name", "error_kind", "error_reason", "advice", "format", "ingested_at"])
-    st.dataframe(failure_table, key="admin_failures", hide_index=True,
+    st.dataframe(for_display(failure_table), key="admin_failures", hide_index=True,
                  column_config={"原因说明": st.column_config.TextColumn(width="large")})
     download_buttons(failure_table, "数据管理_读取失败", key="admin_failures_download")
 
@@ -107,7 +108,7 @@ if warned.is_empty():
     st.success("已导入的文件没有提示。")
 else:
     warning_table = chinese_columns(warned, ["file_name", "warning", "ingested_at"])
-    st.dataframe(warning_table, key="admin_warnings", hide_index=True,
+    st.dataframe(for_display(warning_table), key="admin_warnings", hide_index=True,
                  column_config={"提示": st.column_config.TextColumn(width="large")})
     download_buttons(warning_table, "数据管理_导入提示", key="admin_warnings_download")
 
@@ -123,7 +124,7 @@ if suspicious.is_empty():
 else:
     suspicious_table = chinese_columns(suspicious, ["project_name", "department", "year", "self_score", "budget_wan",
                                                     "spent_wan", "suspicious_text", "file_name"])
-    st.dataframe(suspicious_table, key="admin_suspicious", hide_index=True,
+    st.dataframe(for_display(suspicious_table), key="admin_suspicious", hide_index=True,
                  column_config={"可疑之处": st.column_config.TextColumn(width="large")})
     download_buttons(suspicious_table, "数据管理_可疑数值", key="admin_suspicious_download")
 
@@ -179,5 +180,5 @@ else:
         "corrected_at", descending=True)
     history_table = chinese_columns(history, ["corrected_at", "corrected_by", "project_name", "department", "year",
                                               "field_label", "old_value", "new_value"])
-    st.dataframe(history_table, key="admin_corrections", hide_index=True)
+    st.dataframe(for_display(history_table), key="admin_corrections", hide_index=True)
     download_buttons(history_table, "数据管理_更正记录", key="admin_corrections_download")

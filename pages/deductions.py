@@ -17,9 +17,16 @@ present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list
 left, right = st.columns(2)
 left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), theme=None, key="deductions_level1")
 right.plotly_chart(charts.points_lost_figure(lost["level3"], "level3"), theme=None, key="deductions_level3")
-layout.table(lost["level3"], ["level1", "level3", "n_reports_scored", "n_reports_deducted", "n_deductions",
+layout.table(lost["level3"], ["level1_group", "indicator", "n_reports_scored", "n_reports_deducted", "n_deductions",
                               "points_lost_total", "weight_total", "share_reports_deducted"],
              key="deductions_indicator_table", file_stem="指标扣分")
+indicators = lost["level3"]["indicator"].drop_nulls().to_list()
+if indicators:
+    indicator = st.selectbox("查看指标的原始写法", indicators, key="deductions_indicator")
+    layout.table(data.indicator_raw_headings(filters, indicator=indicator),
+                 ["level1_raw", "level2_raw", "level3_raw", "level1_group", "n_reports_scored", "n_reports_deducted",
+                  "n_deductions", "points_lost_total"],
+                 key="deductions_raw_headings_table", file_stem="指标原始写法")
 
 st.subheader("原因类别")
 left, right = st.columns(2)

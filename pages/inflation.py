@@ -6,13 +6,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts_inflation as charts
+from dashboard.ui import data as page_data
 from dashboard.ui import data_inflation as data
+from dashboard.ui import figures
 from dashboard.ui.drill import follow_pending, request_open
 from dashboard.ui.export import download_buttons
 from dashboard.ui.inflation_labels import FLAG_LABELS, chinese_columns, with_flag_labels
 from dashboard.ui.layout import header, no_match, require_reports
 from dashboard.ui.navigation import open_project
-from dashboard.ui.theme import fmt_count, register
+from dashboard.ui.theme import fmt_count, for_display, register
 
 HIGH_RISK = 50
 RISK_COLUMNS = ["risk_score", "project_name", "department", "year", "self_score", "supported_score", "score_gap",
@@ -32,14 +34,15 @@ risk = data.report_risk(filters)
 if risk.is_empty():
     no_match()
 
-flagged = risk.filter(pl.col("n_flags") > 0)
-cols = st.columns(4)
-cols[0].metric("报告数", fmt_count(risk.height))
-cols[1].metric("被标记报告", fmt_count(flagged.height),
-               help="至少有一项标记（报告内核对或跨报告比较）的报告")
-cols[2].metric(f"高风险报告（风险分≥{HIGH_RISK}）", fmt_count(risk.filter(pl.col("risk_score") >= HIGH_RISK).height))
+head = page_data.headline_figures(filters)
+cols = st.columns(5)
+figures.show(cols[0], "n_evaluations", head["n_evaluations"])
+figures.show(cols[1], "n_high_risk_reports", head["n_high_risk_reports"])
+figures.show(cols[2], "n_flagged_reports", head["n_flagged_reports"])
+cols[3].metric(f"风险分≥{HIGH_RISK}的报告", fmt_count(risk.filter(pl.col("risk_score") >= HIGH_RISK).height),
+               help="风险分把各类标记的严重程度与虚高分差合成 0–100 分，见下方“风险排名”的说明。")
 mean_gap = risk["score_gap"].mean()
-cols[3].metric("平均虚高分差", "—" if mean_gap is None else f"{mean_gap:.2f} 分",
+cols[4].metric("平均虚高分差", "—" if mean_gap is None else f"{mean_gap:.2f} 分",
                help="自评分减去证据支持的分数（不小于0）的平均值")
 
 # --- Ranking -----------------------------------------------------------------------------------
@@ -56,7 +59,7 @@ def _on_table_select() -> None:
         request_open(ranked["evaluation_id"][rows[0]])
 
 
-st.dataframe(shown, key="inflation_risk_table", on_select=_on_table_select, selection_mode="single-row",
+st.dataframe(for_display(shown), key="inflation_risk_table", on_select=_on_table_select, selection_mode="single-row",
              hide_index=True, height=min(36 * (shown.height + 1), 460),
              column_config={"风险分": st.column_config.ProgressColumn("风险分", min_value=0, max_value=100, format="%.1f"),
                             "评价编号": None})
@@ -94,7 +97,7 @@ st.caption("虚高指数 = 该单位当年平均虚高分差 − 同年各单位
            "本指数只按单位和年度筛选。")
 st.plotly_chart(charts.unit_inflation_bars(units), key="inflation_unit_chart")
 unit_table = chinese_columns(units, UNIT_COLUMNS)
-st.dataframe(unit_table, key="inflation_unit_table", hide_index=True,
+st.dataframe(for_display(unit_table), key="inflation_unit_table", hide_index=True,
              column_config={"被标记报告占比": st.column_config.NumberColumn(format="percent")})
 download_buttons(unit_table, "虚高识别_单位虚高指数", key="inflation_unit_download")
 
@@ -106,7 +109,7 @@ if paired.is_empty():
 else:
     st.caption("同一项目同一年度的单位自评分与第三方评价得分；差值越大，自评越可能虚高。")
     paired_table = chinese_columns(paired, PAIRED_COLUMNS)
-    st.dataframe(paired_table, key="inflation_external_table", hide_index=True)
+    st.dataframe(for_display(paired_table), key="inflation_external_table", hide_index=True)
     download_buttons(paired_table, "虚高识别_自评与第三方评价对比", key="inflation_external_download")
 
 # --- Flags and evidence ------------------------------------------------------------------------
@@ -119,7 +122,7 @@ if flag_rows.is_empty():
     st.info("筛选范围内没有被标记的报告。")
 else:
     flag_table = chinese_columns(flag_rows, FLAG_COLUMNS)
-    st.dataframe(flag_table, key="inflation_flag_table", hide_index=True,
+    st.dataframe(for_display(flag_table), key="inflation_flag_table", hide_index=True,
                  column_config={"证据（报告原文）": st.column_config.TextColumn(width="large"),
                                 "说明": st.column_config.TextColumn(width="large"), "评价编号": None})
     if flag_rows.height >= data.FLAG_ROWS:

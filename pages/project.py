@@ -16,8 +16,8 @@ from dashboard.ui.highlight import escape_text, evidence_quotes, missing_quotes,
 from dashboard.ui.inflation_labels import chinese_columns, with_flag_labels
 from dashboard.ui.layout import header, require_reports
 from dashboard.ui.navigation import URL_EVALUATION, URL_PROJECT
-from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, register
-from dashboard.ui.upload import original_names, with_original_names
+from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, for_display, register
+from dashboard.ui.upload import file_label, original_names
 
 HISTORY_COLUMNS = ["year", "kind", "budget_wan", "spent_wan", "execution_rate", "self_score", "grade",
                    "points_lost", "n_problems", "n_flags", "flag_labels", "source"]
@@ -83,7 +83,7 @@ st.selectbox("选择项目（按风险从高到低）", choices, key="project_se
 
 uploads = original_names()
 history = with_flag_labels(data.project_history(project_key=project_key)).with_columns(
-    pl.col("source").map_elements(lambda s: with_original_names(s, uploads), return_dtype=pl.String))
+    pl.col("source").map_elements(lambda s: file_label(s, uploads), return_dtype=pl.String))
 if history.is_empty():
     st.info("该项目没有报告。")
     st.stop()
@@ -98,12 +98,12 @@ st.text(f"单位：{latest['department_canonical'] or '不详'}　　报告 {his
 st.subheader("历年情况")
 st.plotly_chart(charts.project_years(history), key="project_years_chart")
 history_table = chinese_columns(history.with_columns(pl.col("kind").replace(KIND_LABELS)), HISTORY_COLUMNS)
-st.dataframe(history_table, key="project_history_table", hide_index=True)
+st.dataframe(for_display(history_table), key="project_history_table", hide_index=True)
 download_buttons(history_table, "项目档案_历年情况", key="project_history_download")
 
 # --- One report --------------------------------------------------------------------------------
 report_ids = history["evaluation_id"].to_list()
-report_names = {e: f"{y or '年度不详'}年 · 自评 {fmt_score(s)} · {k} · {src.rsplit('/', 1)[-1]}"
+report_names = {e: f"{f'{y}年' if y else '年度不详'} · 自评 {fmt_score(s)} · {k} · {src.rsplit('/', 1)[-1]}"
                 for e, y, s, k, src in zip(report_ids, history["year"].to_list(), history["self_score"].to_list(),
                                            history["kind"].replace(KIND_LABELS).to_list(),
                                            history["source"].fill_null("").to_list())}
@@ -126,7 +126,7 @@ scores[0].metric("自评分", fmt_score(row["self_score"]) + (f"（{row['grade']
 scores[1].metric("证据支持的分数", fmt_score(row["supported_score"]))
 scores[2].metric("风险分", "—" if row["risk_score"] is None else f"{row['risk_score']:g}")
 st.text(f"评价类型：{KIND_LABELS.get(row['kind'], row['kind'] or '不详')}　　主管部门：{row['supervising_department'] or '不详'}"
-        f"　　文件：{with_original_names(row['source'], uploads)}" + ("　　（部分字段已人工更正）" if row["corrected"] else ""))
+        f"　　文件：{file_label(row['source'], uploads)}" + ("　　（部分字段已人工更正）" if row["corrected"] else ""))
 if row["warnings"]:
     with st.expander(f"抽取时的提示（{len(row['warnings'])} 条）"):
         st.text("\n".join(row["warnings"]))
@@ -137,7 +137,7 @@ if flags.is_empty():
     st.success("这份报告没有被标记。")
 else:
     flag_table = chinese_columns(flags, FLAG_COLUMNS)
-    st.dataframe(flag_table, key="project_flag_table", hide_index=True,
+    st.dataframe(for_display(flag_table), key="project_flag_table", hide_index=True,
                  column_config={"证据（报告原文）": st.column_config.TextColumn(width="large"),
                                 "说明": st.column_config.TextColumn(width="large")})
 
@@ -146,14 +146,14 @@ if parts["indicators"].is_empty():
     st.info("报告没有附指标评分表。")
 else:
     indicator_table = chinese_columns(parts["indicators"], INDICATOR_COLUMNS)
-    st.dataframe(indicator_table, key="project_indicator_table", hide_index=True)
+    st.dataframe(for_display(indicator_table), key="project_indicator_table", hide_index=True)
     download_buttons(indicator_table, "项目档案_指标评分表", key="project_indicator_download")
 
 st.markdown("#### 存在的问题")
 if parts["problems"].is_empty():
     st.info("报告没有列出存在的问题。")
 else:
-    st.dataframe(chinese_columns(parts["problems"], ["problem_text"]), key="project_problem_table", hide_index=True)
+    st.dataframe(for_display(chinese_columns(parts["problems"], ["problem_text"])), key="project_problem_table", hide_index=True)
 
 st.markdown("#### 报告原文")
 quotes = [q for evidence in flags["evidence"].to_list() for q in evidence_quotes(evidence)] if flags.height else []

@@ -2,13 +2,21 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.ui import data, layout
+from dashboard.ui import data, figures, layout
 
 BIN_WIDTHS = {5: "5分", 2: "2分", 1: "1分"}
 
-filters = layout.header("评分分布", "各单位自评分的分布、等级构成，以及分数在等级分界（90分）附近的扎堆情况。")
+filters = layout.header("评分分布", "各单位自评分的分布、等级构成，以及分数在等级分界（90分）附近的扎堆情况。"
+                                 "只统计自评报告（项目支出与部门整体支出），不含财政重点/第三方评价。")
 layout.require_reports()
-layout.require_matches(filters)
+head = layout.require_matches(filters)
+scored = (head["n_scored"], head["n_score_population"])
+cells = st.columns(4)
+figures.show(cells[0], "self_score_mean", head["self_score_mean"], based_on=scored, what="份自评报告")
+figures.show(cells[1], "share_excellent", head["share_excellent"],
+             based_on=(head["n_graded"], head["n_score_population"]), what="份自评报告")
+figures.show(cells[2], "share_band_excellent", head["share_band_excellent"], based_on=scored, what="份自评报告")
+figures.show(cells[3], "n_grade_mismatch", head["n_grade_mismatch"])
 bin_width = st.segmented_control("分数段宽度", list(BIN_WIDTHS), format_func=BIN_WIDTHS.get, default=5,
                                  key="scores_bin_width") or 5
 bins = data.score_bins_by_year(filters, bin_width=bin_width)

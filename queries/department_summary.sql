@@ -1,6 +1,7 @@
 -- department_summary: each department over the filtered years, for comparing units side by side:
--- reports, amounts, execution (budget-weighted and median), scores, grade 优 share, problems stated.
--- Grain: one row per department_canonical.
+-- reports, amounts, execution (budget-weighted and median), scores, grade 优 share, problems stated;
+-- each figure over its population in the metric dictionary (data/metrics.toml).
+-- Grain: one row per department_canonical (null: 单位不详).
 -- Parameters (shared filters, each null for all):
 --   $departments  list of canonical department names (department_canonical), or null for all
 --   $year_from    first fiscal year included, or null
@@ -8,8 +9,12 @@
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kinds        list of kinds (project_self, department_self, external), or null for all
+--   $money_kinds  list of kinds whose amounts are summed (population of the money metrics)
+--   $score_kinds  list of kinds whose scores and grades are counted (population of the score metrics)
 with facts as (
-    select *
+    select *,
+        list_contains($money_kinds, kind) and execution_rate is not null as in_money,
+        list_contains($score_kinds, kind) as in_scores
     from evaluation_facts
     where ($departments is null or list_contains($departments, department_canonical))
       and ($year_from is null or year >= $year_from)
@@ -30,14 +35,17 @@ select
     count(distinct f.project_key) as n_projects,
     min(f.year) as first_year,
     max(f.year) as last_year,
-    sum(f.budget_wan) filter (where f.execution_rate is not null) as budget_wan,
-    sum(f.spent_wan) filter (where f.execution_rate is not null) as spent_wan,
-    sum(f.spent_wan) filter (where f.execution_rate is not null)
-        / nullif(sum(f.budget_wan) filter (where f.execution_rate is not null), 0) * 100 as execution_rate_weighted,
-    median(f.execution_rate) as execution_rate_median,
-    avg(f.self_score) as self_score_mean,
-    median(f.self_score) as self_score_median,
-    count(*) filter (where f.grade = '优') / nullif(count(f.grade), 0) as share_excellent,
+    count(*) filter (where f.in_money) as n_with_amounts,
+    sum(f.budget_wan) filter (where f.in_money) as budget_wan,
+    sum(f.spent_wan) filter (where f.in_money) as spent_wan,
+    sum(f.spent_wan) filter (where f.in_money)
+        / nullif(sum(f.budget_wan) filter (where f.in_money), 0) * 100 as execution_rate_weighted,
+    median(f.execution_rate) filter (where f.in_money) as execution_rate_median,
+    count(f.self_score) filter (where f.in_scores) as n_scored,
+    avg(f.self_score) filter (where f.in_scores) as self_score_mean,
+    median(f.self_score) filter (where f.in_scores) as self_score_median,
+    count(*) filter (where f.in_scores and f.grade = '优')
+        / nullif(count(f.grade) filter (where f.in_scores), 0) as share_excellent,
     coalesce(sum(p.n_problems), 0)::bigint as n_problems
 from facts as f
 left join problem_counts as p on p.evaluation_id = f.evaluation_id

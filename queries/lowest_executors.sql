@@ -7,9 +7,16 @@
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kinds        list of kinds (project_self, department_self, external), or null for all
+--   $basis        budget basis: adjusted (全年预算数, default) or initial (年初预算数), or null
 --   $limit_rows   how many rows, or null for 20
 with facts as (
-    select *
+    -- the budget basis: 全年（调整后）预算数 by default, 年初预算数 when $basis = 'initial'
+    select * replace (
+        case when $basis = 'initial' then initial_budget_wan else budget_wan end as budget_wan,
+        case when coalesce($basis, 'adjusted') <> 'initial' then execution_rate
+             when initial_budget_wan > 0 and spent_wan is not null
+             then round(spent_wan / initial_budget_wan * 100, 2) end as execution_rate
+    )
     from evaluation_facts
     where ($departments is null or list_contains($departments, department_canonical))
       and ($year_from is null or year >= $year_from)

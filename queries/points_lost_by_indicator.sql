@@ -1,7 +1,8 @@
--- points_lost_by_indicator: points lost on each third-level indicator (within its first level): the
--- total, how often it is deducted, and the share of the reports scoring it that lost points on it.
+-- points_lost_by_indicator: points lost on each indicator (the normalised 三级指标: 1.服务对象满意度指标 and
+-- 服务对象满意度（10分） are one) under its one group of the indicator taxonomy: the total, how often it is
+-- deducted, and the share of the reports scoring it that lost points on it.
 -- Read from the rollup table the derive step keeps (queries/schema/004_rollups.sql).
--- Grain: one row per level1 and level3.
+-- Grain: one row per indicator (with its level1_group), even when reports file it under different groups.
 -- Parameters (shared filters, each null for all):
 --   $departments  list of canonical department names (department_canonical), or null for all
 --   $year_from    first fiscal year included, or null
@@ -20,7 +21,7 @@ with cells as (
       and ($kinds is null or list_contains($kinds, kind))
 )
 select
-    level1, level3,
+    level1_group, indicator,
     sum(n_reports_scored)::bigint as n_reports_scored,
     sum(n_reports_deducted)::bigint as n_reports_deducted,
     sum(n_deductions)::bigint as n_deductions,
@@ -28,5 +29,5 @@ select
     sum(weight) as weight_total,
     sum(n_reports_deducted) / sum(n_reports_scored) as share_reports_deducted
 from cells
-group by level1, level3
-order by points_lost_total desc, n_reports_deducted desc, level1, level3
+group by level1_group, indicator
+order by points_lost_total desc, n_reports_deducted desc, level1_group, indicator

@@ -1,7 +1,8 @@
--- points_lost_by_level1: points lost on each first-level indicator (决策/过程/产出/效益...; 产出指标 and
--- 产出 are one group): total, how often, and the share of the reports scoring it that lost points on it.
+-- points_lost_by_level1: points lost on each first-level group of the indicator taxonomy
+-- (产出/效益/满意度/预算执行/决策/过程/管理/其他; 效果 and 效益指标 are one group, 满意度 under 效果 counts as
+-- 满意度): total, how often, and the share of the reports scoring it that lost points on it.
 -- Read from the rollup table the derive step keeps (queries/schema/004_rollups.sql).
--- Grain: one row per level1.
+-- Grain: one row per level1_group.
 -- Parameters (shared filters, each null for all):
 --   $departments  list of canonical department names (department_canonical), or null for all
 --   $year_from    first fiscal year included, or null
@@ -20,7 +21,7 @@ with cells as (
       and ($kinds is null or list_contains($kinds, kind))
 )
 select
-    level1,
+    level1_group,
     sum(n_reports_scored)::bigint as n_reports_scored,
     sum(n_reports_deducted)::bigint as n_reports_deducted,
     sum(n_deductions)::bigint as n_deductions,
@@ -28,5 +29,5 @@ select
     sum(weight) as weight_total,
     sum(n_reports_deducted) / sum(n_reports_scored) as share_reports_deducted
 from cells
-group by level1
-order by points_lost_total desc, level1
+group by level1_group
+order by points_lost_total desc, level1_group

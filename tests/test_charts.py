@@ -58,11 +58,12 @@ def test_box_plot_uses_the_precomputed_quartiles():
     assert list(box.q1) == [85.0, 88.0] and list(box.upperfence) == [100.0, 99.0]
 
 
-def test_grade_mix_shares_stack_to_100():
+def test_grade_mix_shares_of_stated_grades_stack_to_100():
+    """Reports stating no grade are outside the denominator of 自评为优占比, so they get no bar."""
     mix = pl.DataFrame({"year": [2024, 2024, 2024], "grade": ["优", "良", None], "n_reports": [2, 1, 1],
-                        "share": [0.5, 0.25, 0.25]})
+                        "share": [2 / 3, 1 / 3, None]})
     fig = charts.grade_mix_figure(mix, "year")
-    assert [t.name for t in fig.data] == ["优", "良", "未注明"]
+    assert [t.name for t in fig.data] == ["优", "良"]
     assert sum(t.y[0] for t in fig.data) == pytest.approx(100)
 
 

@@ -11,9 +11,11 @@ import inspect
 
 import duckdb
 
-# (module, what it recomputes, for messages). Canonical names first: later steps may group by them.
+# (module, what it recomputes, for messages). Canonical names first: later steps may group by them;
+# indicator groups before the rollups, which group by them.
 STEPS: tuple[tuple[str, str], ...] = (
     ("dashboard.metrics.canonical", "单位与项目规范名称"),
+    ("dashboard.metrics.indicators", "指标分类"),
     ("dashboard.metrics.rollups", "指标扣分汇总"),
     ("dashboard.metrics.reasons", "扣分原因分类"),
     ("dashboard.inflation.corpus_flags", "语料级标记与风险评分"),

@@ -1,6 +1,8 @@
 """Rollup tables: points lost pre-aggregated at the shared filters' grain (queries/schema/004_rollups.sql).
 
-Rebuilt after every load and correction by the loader's derive step, after canonical names.
+Rebuilt after every load and correction by the loader's derive step, after canonical names and the
+indicator groups (dashboard.metrics.indicators): points lost are keyed by the taxonomy's group and
+indicator, never by the headings as written.
 """
 from __future__ import annotations
 

@@ -16,7 +16,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import settings
+from dashboard.inflation.rulebook import load_rulebook
 from dashboard.metrics import reasons as reason_metrics
+from dashboard.metrics.dictionary import kinds_for
 from dashboard.ui.filters import GRADES, FilterOptions, Filters
 from dashboard.warehouse import resolve_db_path, run_query, warehouse_version
 
@@ -80,6 +82,20 @@ def filtered_query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFra
     return run_query(name, {**filters.params(), **extra}, db_path=db)
 
 
+def population_query(name: str, filters: Filters, population: str, db: Path, **extra) -> pl.DataFrame:
+    """queries/<name>.sql over one population of the metric dictionary: the filter's 评价类型 narrows
+    the population (an empty list matches nothing: the filter left it nothing to count)."""
+    return run_query(name, {**filters.params(), "kinds": kinds_for(population, filters.kinds), **extra}, db_path=db)
+
+
+def figure_params(filters: Filters) -> dict:
+    """The populations and grade bands of queries that mix figures (money, scores, counts)."""
+    bands = dict(load_rulebook().grade_bands)
+    return {"money_kinds": kinds_for("projects", filters.kinds), "score_kinds": kinds_for("self", filters.kinds),
+            "excellent_from": bands.get("优", 90.0), "good_from": bands.get("良", 80.0),
+            "fair_from": bands.get("中", 60.0)}
+
+
 # ---------------------------------------------------------------------------------------------
 # The warehouse and the filter options
 
@@ -114,7 +130,7 @@ def warehouse_status() -> tuple[FilterOptions, int]:
 @page_data
 def headline_figures(filters: Filters, db: Path) -> dict:
     """The 总览 headline: one dict of figures for the filtered reports (n_evaluations 0 when none match)."""
-    frame = filtered_query("page_headline", filters, db)
+    frame = filtered_query("page_headline", filters, db, **figure_params(filters))
     if frame.height == 0:
         return {name: (0 if name.startswith("n_") else None) for name in frame.columns}
     return frame.row(0, named=True)
@@ -122,14 +138,24 @@ def headline_figures(filters: Filters, db: Path) -> dict:
 
 @page_data
 def trend_by_year(filters: Filters, db: Path) -> pl.DataFrame:
-    """One row per year: reports, amounts, execution, mean score, share 优, flagged reports."""
-    return filtered_query("page_trend_by_year", filters, db)
+    """One row per year: reports, amounts, execution, mean score, shares 优 (stated and by score band),
+    flagged and high-risk reports; each figure over its population in the metric dictionary."""
+    return filtered_query("page_trend_by_year", filters, db, **figure_params(filters))
 
 
 @page_data
 def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per unit over the filtered years (ranking, budget against spend)."""
-    return filtered_query("department_summary", filters, db)
+    params = figure_params(filters)
+    return filtered_query("department_summary", filters, db, money_kinds=params["money_kinds"],
+                          score_kinds=params["score_kinds"])
+
+
+@page_data
+def kind_sections(filters: Filters, db: Path) -> pl.DataFrame:
+    """One row per kind of evaluation with its own figures, whatever the 评价类型 filter: department-wide
+    and external evaluations cover the same money as projects, so each kind is shown apart, never summed."""
+    return filtered_query("page_kind_sections", filters.with_kinds(()), db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,21 +163,23 @@ def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
 
 
 @page_data
-def execution_by_unit_year(filters: Filters, db: Path) -> pl.DataFrame:
-    """One row per unit and year: budget-weighted execution and shares under thresholds."""
-    return filtered_query("execution_by_department_year", filters, db)
+def execution_by_unit_year(filters: Filters, db: Path, basis: str = "adjusted") -> pl.DataFrame:
+    """One row per unit and year: budget-weighted execution and shares under thresholds (project
+    self-evaluations; basis adjusted = 全年预算数, initial = 年初预算数)."""
+    return population_query("execution_by_department_year", filters, "projects", db, basis=basis)
 
 
 @page_data
-def execution_bands(filters: Filters, db: Path) -> pl.DataFrame:
-    """One row per year and execution-rate band."""
-    return filtered_query("execution_rate_bands", filters, db)
+def execution_bands(filters: Filters, db: Path, basis: str = "adjusted") -> pl.DataFrame:
+    """One row per year and execution-rate band (project self-evaluations)."""
+    return population_query("execution_rate_bands", filters, "projects", db, basis=basis)
 
 
 @page_data
-def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUTORS) -> pl.DataFrame:
-    """The reports with the lowest execution, with their amounts."""
-    return filtered_query("lowest_executors", filters, db, limit_rows=limit_rows)
+def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUTORS,
+                     basis: str = "adjusted") -> pl.DataFrame:
+    """The project self-evaluations with the lowest execution, with their amounts."""
+    return population_query("lowest_executors", filters, "projects", db, limit_rows=limit_rows, basis=basis)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,27 +189,30 @@ def lowest_executors(filters: Filters, db: Path, limit_rows: int = LOWEST_EXECUT
 @page_data
 def score_bins_by_year(filters: Filters, db: Path, bin_width: float = 5) -> pl.DataFrame:
     """One row per year and score bin."""
-    return filtered_query("page_score_bins_by_year", filters, db, bin_width=bin_width)
+    return population_query("page_score_bins_by_year", filters, "self", db, bin_width=bin_width)
 
 
 @page_data
 def score_summary(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Box-plot statistics of self-scores by year and by unit."""
     return {
-        "year": filtered_query("page_score_summary_by_year", filters, db),
-        "department_canonical": filtered_query("page_score_summary_by_department", filters, db),
+        "year": population_query("page_score_summary_by_year", filters, "self", db),
+        "department_canonical": population_query("page_score_summary_by_department", filters, "self", db),
     }
 
 
 @page_data
 def grade_mix(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
-    """Reports per grade (null: not stated) by year and by unit, with shares."""
-    mix = filtered_query("grade_mix_by_department_year", filters, db)
+    """Self-evaluations per stated grade (null: not stated) by year and by unit; a grade's share is of
+    the reports that state a grade (the 自评为优占比 of the metric dictionary), null for 未写明."""
+    mix = population_query("grade_mix_by_department_year", filters, "self", db)
     out = {}
     for by in ("year", "department_canonical"):
+        stated = pl.when(pl.col("grade").is_not_null())
         out[by] = (
             mix.group_by(by, "grade").agg(pl.col("n_reports").sum())
-            .with_columns((pl.col("n_reports") / pl.col("n_reports").sum().over(by)).alias("share"))
+            .with_columns((stated.then(pl.col("n_reports")).otherwise(None)
+                           / stated.then(pl.col("n_reports")).otherwise(0).sum().over(by)).alias("share"))
             .sort(by, "grade", nulls_last=True)
         )
     return out
@@ -190,13 +221,13 @@ def grade_mix(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
 @page_data
 def threshold_bunching(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per year and grade threshold: reports just below against just at or above."""
-    return filtered_query("threshold_bunching", filters, db)
+    return population_query("threshold_bunching", filters, "self", db)
 
 
 @page_data
 def score_vs_execution(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per report stating both a self-score and an execution rate."""
-    return filtered_query("score_vs_execution", filters, db)
+    return population_query("score_vs_execution", filters, "self", db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,25 +238,40 @@ def score_vs_execution(filters: Filters, db: Path) -> pl.DataFrame:
 def points_lost(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Points lost by first-level indicator and by third-level indicator."""
     return {
-        "level1": filtered_query("points_lost_by_level1", filters, db),
-        "level3": filtered_query("points_lost_by_indicator", filters, db),
+        "level1": population_query("points_lost_by_level1", filters, "self", db),
+        "level3": population_query("points_lost_by_indicator", filters, "self", db),
     }
+
+
+@page_data
+def indicator_raw_headings(filters: Filters, db: Path, indicator: str | None = None) -> pl.DataFrame:
+    """How reports wrote one indicator: one row per 一级/二级/三级指标 as written, with points lost.
+
+    None: the indicator that lost most points, the one the page shows first (every indicator's
+    headings at once would be one row per heading in the warehouse).
+    """
+    if indicator is None:
+        ranked = population_query("points_lost_by_indicator", filters, "self", db)["indicator"].drop_nulls()
+        indicator = ranked[0] if len(ranked) else ""
+    return population_query("points_lost_raw_headings", filters, "self", db, indicator=indicator)
 
 
 @page_data
 def reason_categories(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Deduction reasons and stated problems by taxonomy category: totals and the trend by year."""
-    trend = filtered_query("reason_categories_by_year", filters, db)
+    trend = population_query("reason_categories_by_year", filters, "self", db)
     return {"totals": reason_metrics.reason_category_totals(trend), "trend": trend}
 
 
 @page_data
 def top_reasons(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
     """The reasons given most often in one category (all when None), with an example as written."""
-    return filtered_query("page_top_reasons_in_category", filters, db, category=category, limit_rows=TOP_REASONS)
+    return population_query("page_top_reasons_in_category", filters, "self", db, category=category,
+                            limit_rows=TOP_REASONS)
 
 
 @page_data
 def category_reports(filters: Filters, db: Path, category: str | None = None) -> pl.DataFrame:
     """The reports behind one reason category (all when None), most points lost first."""
-    return filtered_query("page_reason_reports", filters, db, category=category, limit_rows=DRILL_REPORT_ROWS)
+    return population_query("page_reason_reports", filters, "self", db, category=category,
+                            limit_rows=DRILL_REPORT_ROWS)

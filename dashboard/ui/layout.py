@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard.ui import data, export, filters
+from dashboard.ui import data, export, filters, theme
 from dashboard.ui.labels import labelled
 from dashboard.warehouse import WarehouseError
 
@@ -94,5 +94,21 @@ def _column_config(frame: pl.DataFrame) -> dict:
 def table(frame: pl.DataFrame, columns: list[str], key: str, file_stem: str, height: int | str = "auto") -> None:
     """A table as text cells with Chinese column names, and its Excel and CSV downloads."""
     shown = labelled(frame, [c for c in columns if c in frame.columns])
-    st.dataframe(shown, hide_index=True, column_config=_column_config(shown), key=key, height=height)
-    export.download_buttons(shown, file_stem, key=f"{key}_download")
+    st.dataframe(theme.for_display(shown), hide_index=True, column_config=_column_config(shown), key=key,
+                 height=height)
+    export.download_buttons(shown, file_stem, key=f"{key}_download")  # a missing value exports blank
+
+
+def chinese_uploader(max_mb: int, types: str) -> None:
+    """Streamlit's file uploader prints its own English (`Upload`, `50MB per file • TXT…`) and offers no
+    parameter to change it: its texts are hidden and drawn in Chinese by CSS (the widget's label, the
+    part a page controls, is Chinese already)."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "选择文件"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+    content: "拖放文件到此处，或点击“选择文件”。单个文件不超过 {max_mb} MB；格式 {types}";
+    font-size: 0.875rem; opacity: 0.7;
+}}
+</style>""")

@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("inflation.py", "虚高识别", ":material/warning:", "inflation"),
     PageSpec("project.py", "项目档案", ":material/folder_open:", "project"),
     PageSpec("data_admin.py", "数据管理", ":material/upload_file:", "data"),
+    PageSpec("definitions.py", "指标说明", ":material/menu_book:", "definitions"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+import polars as pl
 import plotly.io as pio
 
 TEMPLATE_NAME = "finance_bureau"
@@ -72,3 +73,44 @@ def fmt_count(value) -> str:
 def fmt_number(value, decimals: int = 2) -> str:
     """1234.5 -> '1,234.50'; missing -> '—' (the unit sits in the label)."""
     return "—" if _missing(value) else f"{value:,.{decimals}f}"
+
+
+MISSING = "—"
+# Columns whose missing value is a group of its own, named (never merged into another group).
+MISSING_NAMED = {"年度": "年度不详", "单位": "单位不详"}
+
+
+def _cell_text(name: str):
+    """The formatter of one shown column, by its Chinese name (the same rules as the tables' formats)."""
+    if "(万元)" in name:
+        return lambda v: f"{v:,.2f}"
+    if "(%)" in name:
+        return lambda v: f"{v:.2f}"
+    if "占比" in name or "比例" in name:
+        return lambda v: f"{v * 100:.1f}%"
+    if name == "年度":
+        return lambda v: f"{int(v)}"
+    return lambda v: f"{v:,}" if isinstance(v, int) else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame as a table shows it: a missing value is `—`, never `None`/`nan` (st.dataframe draws the
+    word None on its canvas). Columns with no missing value stay numbers (so they sort and take the
+    table's number formats); a numeric column with gaps becomes text formatted like the others."""
+    fixes = []
+    for name, dtype in frame.schema.items():
+        column = frame[name]
+        missing = column.null_count() + (column.is_nan().sum() if dtype.is_float() else 0)
+        if not missing:
+            continue
+        gap = MISSING_NAMED.get(name, MISSING)
+        if dtype.is_numeric():
+            text = _cell_text(name)
+            fixes.append(pl.col(name).map_elements(
+                lambda v, text=text, gap=gap: gap if v is None or (isinstance(v, float) and math.isnan(v)) else text(v),
+                return_dtype=pl.String, skip_nulls=False).alias(name))
+        elif dtype == pl.String:
+            fixes.append(pl.col(name).fill_null(gap))
+        else:
+            fixes.append(pl.col(name).cast(pl.String).fill_null(gap))
+    return frame.with_columns(fixes) if fixes else frame

@@ -166,6 +166,15 @@ def with_original_names(text: str | None, names: dict[str, str], upload_dir: str
     return re.sub(r"[0-9a-f]{32}\.[a-z]{3,4}", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
+def file_label(source: str | None, names: dict[str, str]) -> str | None:
+    """A loaded file as the browser may see it: its name only (an upload's original name), never the
+    server folder it was loaded from."""
+    if not source:
+        return source
+    base = os.path.basename(source.replace("\\", "/"))
+    return names.get(base, base)
+
+
 def ingest_uploads(batch: UploadBatch, db_path: str | os.PathLike | None = None,
                    on_progress: Callable[[int, int], None] | None = None):
     """Load the saved uploads (the loader's own lock serialises this with any other load)."""

@@ -4,7 +4,8 @@
 -- evaluation_corrected  evaluations with the latest correction per (content_hash, record_index, field)
 --                       applied; execution_rate recomputed when an amount was corrected.
 -- evaluation_facts      evaluation_corrected with canonical names (department_canonical, project_key).
--- indicator_facts       indicator rows with points_lost and the evaluation's filter columns.
+-- indicator_facts       indicator rows with points_lost and the evaluation's filter columns; headings as
+--                       written and as filed by the indicator taxonomy (001b_indicator_groups.sql).
 -- problem_facts         stated problems with the evaluation's filter columns and has_score_table.
 -- flag_facts            flags with the evaluation's filter columns.
 -- reason_facts          every deduction reason and stated problem, with its normalised text and
@@ -156,11 +157,15 @@ create or replace view indicator_facts as
 select
     i.evaluation_id,
     i.row_index,
+    -- the headings as written (for drill-down), then as filed by the indicator taxonomy (table
+    -- indicator_groups): 效果 and 效益指标 are one group, 满意度 under 效果 is 满意度; 其他 until filed
     i.level1,
-    -- forms write 产出指标/效益指标/满意度指标 where narratives write 产出/效益/满意度: one group each
-    regexp_replace(i.level1, '指标$', '') as level1_group,
     i.level2,
     i.level3,
+    coalesce(g.level1_group, '其他') as level1_group,
+    coalesce(g.level2_group, i.level2) as level2_group,
+    coalesce(g.indicator, i.level3) as indicator,
+    coalesce(g.indicator_group, g.level1_group, '其他') as indicator_group,
     i.weight,
     i.score,
     i.deduction,
@@ -182,7 +187,11 @@ select
     f.kind,
     f.self_score
 from indicator_scores as i
-join evaluation_facts as f on f.evaluation_id = i.evaluation_id;
+join evaluation_facts as f on f.evaluation_id = i.evaluation_id
+left join indicator_groups as g
+    on g.level1 is not distinct from i.level1
+   and g.level2 is not distinct from i.level2
+   and g.level3 is not distinct from i.level3;
 
 create or replace view problem_facts as
 select

@@ -155,3 +155,42 @@ def test_markup_in_a_report_never_runs_and_shows_literally(site):
     screenshot(page, "hostile_project")
     assert page.dialogs == []
     assert html.escape(HOSTILE) not in text_block.inner_text()  # shown as the characters, not as entities
+
+
+# English a page may show: file formats and sizes, and report text quoted as evidence (the hostile
+# fixture's markup and file name, shown literally on purpose).
+ALLOWED_ENGLISH = {"txt", "docx", "pdf", "xlsx", "xls", "csv", "excel", "mb", "script", "alert", "img", "src",
+                   "onerror", "javascript", "http", "png", "hostile"}
+
+
+# The text a reader sees: visible text nodes, without icon ligatures (Material Symbols draw a word
+# such as `upload_file` as an icon) and without links hidden off-screen for screen readers.
+VISIBLE_TEXT = """() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode, el = node.parentElement;
+        if (!el || !node.textContent.trim()) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility !== 'visible' || style.display === 'none' || el.closest('style,script')) continue;
+        if (/Material/.test(style.fontFamily)) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width <= 1 || box.height <= 1 || box.right < 0 || box.bottom < 0) continue;
+        out.push(node.textContent);
+    }
+    return out.join(' ');
+}"""
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)
+def test_no_english_and_no_none_on_any_page(site, spec):
+    """What a reader sees (the main area and the sidebar, uploader included) is Chinese: no English
+    word outside file formats and quoted report text, and never None/nan/null for a missing value."""
+    url, page, _db = site
+    open_page(page, f"{url}/{route(spec)}", spec.title, PAGE_TEXT.get(spec.url_path))
+    wait_idle(page)
+    text = page.evaluate(VISIBLE_TEXT)
+    words = set(re.findall(r"[A-Za-z]{2,}", text))
+    file_names = set(re.findall(r"[A-Za-z]{2,}", " ".join(re.findall(r"\S+\.(?:txt|docx|pdf|xlsx)", text))))
+    assert not {w for w in words if w in ("None", "nan", "NaN", "null")}, spec.title
+    assert {w for w in words - file_names if w.lower() not in ALLOWED_ENGLISH} == set(), spec.title

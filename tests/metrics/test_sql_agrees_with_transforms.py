@@ -61,10 +61,11 @@ def test_score_bins_and_bunching(facts, seed_warehouse):
 
 def test_points_lost_by_indicator(facts, seed_warehouse):
     _, indicators = facts
+    by_indicator = indicators.with_columns(pl.col("indicator_group").alias("level1_group"))
     _same(run_query("points_lost_by_indicator", {}, seed_warehouse),
-          deductions.points_lost_by_indicator(indicators), ["level1", "level3"])
+          deductions.points_lost_by_indicator(by_indicator, levels=("level1_group", "indicator")), ["indicator"])
     _same(run_query("points_lost_by_level1", {}, seed_warehouse),
-          deductions.points_lost_by_indicator(indicators, levels=("level1",)), ["level1"])
+          deductions.points_lost_by_indicator(indicators, levels=("level1_group",)), ["level1_group"])
 
 
 @pytest.mark.parametrize("include", [False, True])

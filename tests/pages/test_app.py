@@ -60,7 +60,7 @@ def _warehouse_fingerprint(db: Path) -> tuple:
 
 def test_every_page_file_is_registered():
     assert {p.path.name for p in PAGES} == {p.name for p in PAGES_DIR.glob("*.py")}
-    assert len(PAGES) == 7 and sum(p.default for p in PAGES) == 1
+    assert len(PAGES) == 8 and sum(p.default for p in PAGES) == 1
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)
@@ -88,7 +88,7 @@ def test_filtering_one_unit_and_year_gives_the_hand_computed_headline(seed_wareh
     assert _number(after["支出总额(万元)"]) == 47.76
     assert after["加权执行率"] == "95.52%"
     assert _number(after["平均自评分"]) == 95.4
-    assert after["优秀占比"] == "100.00%"
+    assert after["自评为优占比"] == "100.0%"
     assert after != before
     assert at.query_params.get("dept") in (["富民县财政局"], "富民县财政局")
     assert at.query_params.get("year_from") in (["2024"], "2024")

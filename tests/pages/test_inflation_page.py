@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 from streamlit.testing.v1 import AppTest
 
-from dashboard import settings
+from dashboard import settings, warehouse
 from dashboard.ui.layout import NO_MATCH
 from dashboard.ui.navigation import page
 
@@ -32,7 +33,10 @@ def test_reports_ranked_by_risk_with_flags_and_evidence(seed_warehouse, monkeypa
     assert at.title[0].value == "虚高识别"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["报告数"] == "5"
-    assert metrics["被标记报告"] == "5"
+    assert metrics["被标记报告数"] == "5"
+    with duckdb.connect(str(warehouse.current_version_file(seed_warehouse)), read_only=True) as con:
+        [(n_high,)] = con.sql("select count(distinct evaluation_id) from flags where severity = 'high'").fetchall()
+    assert n_high >= 1 and metrics["高风险报告数"] == str(n_high)
     ranking = _table(at, "风险分")
     assert list(ranking["风险分"]) == sorted(ranking["风险分"], reverse=True)
     # The 县委编办 report claims 100 with 86.2% execution and lists a problem: the riskiest.

@@ -22,16 +22,17 @@ def test_fumin_finance_bureau_2024_execution(seed_warehouse):
 
 def test_points_lost_on_quantity_and_satisfaction(seed_warehouse):
     frame = run_query("points_lost_by_indicator", {}, seed_warehouse)
-    by_name = {(r["level1"], r["level3"]): r for r in frame.rows(named=True)}
+    by_name = {(r["level1_group"], r["indicator"]): r for r in frame.rows(named=True)}
     quantity = by_name[("产出", "完成数量")]
     assert quantity["points_lost_total"] == 2
     assert (quantity["n_reports_scored"], quantity["n_reports_deducted"], quantity["n_deductions"]) == (2, 1, 1)
     assert quantity["share_reports_deducted"] == 0.5
-    satisfaction = by_name[("效果", "服务对象满意度")]
+    # Written under 效果 (two reports) and 项目绩效/项目效益 (海口): one 满意度 indicator of three reports.
+    satisfaction = by_name[("满意度", "服务对象满意度")]
     assert satisfaction["points_lost_total"] == pytest.approx(0.6)
-    assert satisfaction["n_reports_deducted"] == 1
+    assert (satisfaction["n_reports_scored"], satisfaction["n_reports_deducted"]) == (3, 1)
     # 海口's 资金使用 (weight 7, score 3) is the largest single loss.
-    assert (frame["level3"][0], frame["points_lost_total"][0]) == ("资金使用", 4.0)
+    assert (frame["indicator"][0], frame["points_lost_total"][0]) == ("资金使用", 4.0)
 
 
 def test_headline_figures(seed_warehouse):
