@@ -51,7 +51,7 @@ def _cmd_rederive(args: argparse.Namespace) -> int:
         return 1
     for warning in warnings:
         print(warning, file=sys.stderr)
-    print("已按当前规则（data/rulebook.toml、data/aliases.csv）重新计算规范名称、标记与风险评分")
+    print("已按当前规则（data/rulebook.toml、data/aliases.csv、data/indicator_taxonomy.toml）重新计算规范名称、指标归类、标记与风险评分")
     return 0
 
 
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_ingest)
 
-    p = sub.add_parser("rederive", help="recompute names, corpus flags and risk after editing the rulebook or aliases")
+    p = sub.add_parser("rederive", help="recompute names, indicator groups, corpus flags and risk after editing the rulebook, aliases or indicator taxonomy")
     p.add_argument("--db", default=None)
     p.set_defaults(func=_cmd_rederive)
 
