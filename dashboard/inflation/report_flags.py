@@ -108,6 +108,12 @@ def _amounts_evidence(record: EvaluationRecord, rate: float) -> str:
     return f"执行率{fmt(rate)}%"
 
 
+def _points(difference: float) -> float:
+    """A difference of written figures without float noise (96.14 - 95.14 is 1, not 1.0000000000000142),
+    so a gap of exactly a severity threshold is never above it."""
+    return round(difference, 6)
+
+
 def _quoted(*quotes: str) -> list[str]:
     return [f"「{q}」" for q in quotes if q]
 
@@ -140,7 +146,7 @@ def score_sum_mismatch(record: EvaluationRecord, rulebook: Rulebook) -> Flag | N
             else:
                 problems.append(f"各指标得分合计{fmt(total)}分（加预算执行得分为{fmt(with_exec)}分），"
                                 f"但自评总分为{fmt(claimed)}分")
-            if claimed - best > rulebook.severity["sum_high_points"]:
+            if _points(claimed - best) > rulebook.severity["sum_high_points"]:
                 severity = "high"
     # A "deduction" above the row's weight cannot be one (it is a misread figure, e.g. a rate from
     # the reason column), so only deductions within 0..weight are compared.
@@ -202,10 +208,11 @@ def execution_rule_violation(record: EvaluationRecord, rulebook: Rulebook) -> Fl
     is_100 = False
     if claimed is not None:
         weight = record.execution_weight or rulebook.execution_weight
-        allowed = round(100 - weight * (1 - min(rate, 100) / 100), 2)
-        if claimed > allowed + tol:
+        # Compared unrounded: 97.297 is what the rule allows at 72.97%, though the message shows 97.3.
+        allowed = 100 - weight * (1 - min(rate, 100) / 100)
+        if _points(claimed - allowed) > tol:
             problems.insert(0, f"自评{'满分' if claimed >= 100 - tol else ''}{fmt(claimed)}分，但预算执行率仅"
-                               f"{fmt(rate)}%，按执行率计分（预算执行{fmt(weight)}分×执行率）最多{fmt(allowed)}分")
+                               f"{fmt(rate)}%，按执行率计分（预算执行{fmt(weight)}分×执行率）最多{fmt(round(allowed, 2))}分")
             excess = max(excess, claimed - allowed)
         elif abs(claimed - 100) <= 1e-9 and rate < 100:
             problems.insert(0, f"自评满分100分，但预算执行率为{fmt(rate)}%，未全部执行不应得满分")
@@ -216,7 +223,7 @@ def execution_rule_violation(record: EvaluationRecord, rulebook: Rulebook) -> Fl
             excess = max(excess, claimed - cap)
     if not problems:
         return None
-    severity = "high" if is_100 or excess > rulebook.severity["execution_high_points"] else "medium"
+    severity = "high" if is_100 or _points(excess) > rulebook.severity["execution_high_points"] else "medium"
     return Flag("EXECUTION_RULE_VIOLATION", severity, "；".join(problems) + "。",
                 _join_evidence(_quoted(_score_quote(record), _rate_quote(record)), _amounts_evidence(record, rate)))
 
@@ -248,7 +255,7 @@ def rate_mismatch(record: EvaluationRecord, rulebook: Rulebook) -> Flag | None:
     actual = record.spent_wan / record.budget_wan * 100
     if abs(actual - stated) <= 0.5 * 10 ** -decimals + 1e-9:
         return None
-    if stated - actual >= rulebook.severity["rate_high_points"]:
+    if _points(stated - actual) >= rulebook.severity["rate_high_points"]:
         severity = "high"
     elif stated > actual:
         severity = "medium"
@@ -333,7 +340,7 @@ def evaluator_average_mismatch(record: EvaluationRecord, rulebook: Rulebook) -> 
     tolerance = max(rulebook.tolerance, 0.5 * 10 ** -_stated_decimals(stated))
     if abs(mean - stated) <= tolerance + 1e-9:
         return None
-    severity = "high" if stated - mean > rulebook.severity["evaluator_high_points"] else "medium"
+    severity = "high" if _points(stated - mean) > rulebook.severity["evaluator_high_points"] else "medium"
     message = (f"{len(scores)}位评价人员打分为" + "、".join(fmt(s) for s in scores)
                + f"，平均应为{mean:.2f}分，报告却写为{fmt(stated)}分，"
                f"{'高出' if stated > mean else '低了'}{abs(stated - mean):.2f}分。")
