@@ -25,6 +25,8 @@ SETTINGS: tuple[Setting, ...] = (
             "The reader's vocabulary: page chrome to drop and narrative phrases for amounts, rates, scores."),
     Setting("metrics_path", str(ROOT / "data" / "metrics.toml"),
             "The metric dictionary: each headline figure's population, definition, label and help."),
+    Setting("sanity_path", str(ROOT / "data" / "sanity.toml"),
+            "Sanity rules: values marked 待核实 and left out of totals until corrected or confirmed."),
     Setting("aliases_path", str(ROOT / "data" / "aliases.csv"), "Department and project name aliases."),
     Setting("indicator_taxonomy_path", str(ROOT / "data" / "indicator_taxonomy.toml"),
             "How indicator headings (一级/二级/三级指标) are filed into groups for points lost."),

@@ -18,7 +18,8 @@ from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
 from dashboard.ui.layout import chinese_uploader, header
 from dashboard.ui.suspicious import explain_failure, with_suspicious
 from dashboard.ui.theme import fmt_count, for_display
-from dashboard.ui.upload import ingest_uploads, load_running, original_names, save_uploads, with_original_names
+from dashboard.ui.upload import (file_label, ingest_uploads, load_running, original_names, save_uploads,
+                                 with_original_names)
 from dashboard.warehouse import WAITING_MESSAGE, WarehouseError
 
 # Fields a user may correct, with their Chinese names (all are in dashboard.ingest.load.CORRECTABLE_FIELDS).
@@ -111,6 +112,51 @@ else:
     st.dataframe(for_display(warning_table), key="admin_warnings", hide_index=True,
                  column_config={"提示": st.column_config.TextColumn(width="large")})
     download_buttons(warning_table, "数据管理_导入提示", key="admin_warnings_download")
+
+# --- 待核实 work list ---------------------------------------------------------------------------
+st.subheader("待核实数值", anchor="doubtful")
+st.caption("按合理性规则（由管理员维护）判为不合常理的数值：原样保存，附报告原文和建议读法；在核实前不计入"
+           "合计、加权执行率和排名。采用建议值或确认原值都会作为更正记录保存（记录更正人和时间）。")
+doubtful = data.doubtful_values(filters)
+if doubtful.is_empty():
+    st.success("筛选范围内没有待核实的数值。")
+else:
+    doubtful = doubtful.with_columns(pl.col("field").replace_strict(FIELD_LABELS, default=pl.col("field"))
+                                     .alias("field_label"),
+                                     pl.col("file_name").map_elements(lambda s: file_label(s, names),
+                                                                      return_dtype=pl.String),
+                                     pl.col("reason").alias("doubt_reason"))
+    doubtful_table = chinese_columns(doubtful, ["project_name", "department_canonical", "year", "field_label",
+                                                "value", "doubt_reason", "quote", "suggested", "file_name"])
+    st.dataframe(for_display(doubtful_table), key="admin_doubtful", hide_index=True,
+                 column_config={"报告原文": st.column_config.TextColumn(width="large")})
+    download_buttons(doubtful_table, "数据管理_待核实数值", key="admin_doubtful_download")
+    rows = list(doubtful.iter_rows(named=True))
+    pick = st.selectbox("选择待核实的数值", range(len(rows)), key="admin_doubtful_pick",
+                        format_func=lambda i: f"{rows[i]['project_name'] or '（未写明项目名称）'} · "
+                                              f"{rows[i]['field_label']} {rows[i]['value']:g}")
+    row = rows[pick]
+    who_checks = st.text_input("核实人（必填）", key="admin_doubtful_who", max_chars=40)
+    left, right = st.columns(2)
+    actions = []
+    if row["suggested"] is not None and row["field"] != "execution_rate":
+        actions.append((left, f"采用建议值 {row['suggested']:g}", row["suggested"], "admin_doubtful_accept"))
+    if row["field"] != "execution_rate":
+        actions.append((right, "原值无误（确认）", row["value"], "admin_doubtful_confirm"))
+    else:
+        st.caption("执行率由支出 ÷ 预算算得：请核对后在下方“更正字段”中更正预算或支出。")
+    for column, label, value, key in actions:
+        if column.button(label, key=key):
+            if not who_checks.strip():
+                st.error("请填写核实人。")
+            else:
+                try:
+                    shown = f"{value:g}" if row["field"] != "year" else str(int(value))
+                    add_correction(None, row["content_hash"], row["record_index"], row["field"], shown, who_checks)
+                    st.session_state[STATE_LAST_CORRECTION] = (True, f"已保存：{row['field_label']} 记为 {shown}。")
+                    st.rerun()
+                except (CorrectionError, WarehouseError) as exc:
+                    st.error(f"未保存：{exc}")
 
 # --- Suspicious values -------------------------------------------------------------------------
 st.subheader("可疑数值")

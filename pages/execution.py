@@ -19,6 +19,7 @@ if not kinds_for("projects", filters.kinds):
 basis = st.segmented_control("预算口径", list(BASES), format_func=BASES.get, default="adjusted",
                              key="execution_basis") or "adjusted"
 st.caption(figures.coverage(head["n_with_amounts"], head["n_money_population"], "份项目支出自评写明了预算与支出"))
+layout.doubtful_note(head)
 by_unit_year = data.execution_by_unit_year(filters, basis=basis)
 
 st.plotly_chart(charts.execution_heatmap_figure(by_unit_year), theme=None, key="execution_heatmap")

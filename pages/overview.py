@@ -20,6 +20,7 @@ figures.show(first[2], "budget_wan", head["budget_wan"], based_on=money, what="�
 figures.show(first[3], "spent_wan", head["spent_wan"], based_on=money, what="份项目支出自评")
 figures.show(first[4], "execution_rate_weighted", head["execution_rate_weighted"], based_on=money,
              what="份项目支出自评")
+layout.doubtful_note(head)
 second = st.columns(5)
 figures.show(second[0], "self_score_mean", head["self_score_mean"],
              based_on=(head["n_scored"], head["n_score_population"]), what="份自评报告")

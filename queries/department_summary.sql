@@ -10,10 +10,14 @@
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kinds        list of kinds (project_self, department_self, external), or null for all
 --   $money_kinds  list of kinds whose amounts are summed (population of the money metrics)
+--   $include_doubtful  true to count amounts marked 待核实 (doubtful_values); null or false leaves them out
 --   $score_kinds  list of kinds whose scores and grades are counted (population of the score metrics)
 with facts as (
     select *,
-        list_contains($money_kinds, kind) and execution_rate is not null as in_money,
+        list_contains($money_kinds, kind) and execution_rate is not null
+            and (coalesce($include_doubtful, false) or not amounts_doubtful) as in_money,
+        list_contains($money_kinds, kind) and amounts_doubtful and not coalesce($include_doubtful, false)
+            as doubtful_left_out,
         list_contains($score_kinds, kind) as in_scores
     from evaluation_facts
     where ($departments is null or list_contains($departments, department_canonical))
@@ -36,6 +40,7 @@ select
     min(f.year) as first_year,
     max(f.year) as last_year,
     count(*) filter (where f.in_money) as n_with_amounts,
+    count(*) filter (where f.doubtful_left_out) as n_doubtful_left_out,
     sum(f.budget_wan) filter (where f.in_money) as budget_wan,
     sum(f.spent_wan) filter (where f.in_money) as spent_wan,
     sum(f.spent_wan) filter (where f.in_money)

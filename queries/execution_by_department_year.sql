@@ -9,6 +9,7 @@
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kinds        list of kinds (project_self, department_self, external), or null for all
+--   $include_doubtful  true to count amounts marked 待核实 (doubtful_values); null or false leaves them out
 --   $basis        budget basis: adjusted (全年预算数, default) or initial (年初预算数), or null
 with facts as (
     -- the budget basis: 全年（调整后）预算数 by default, 年初预算数 when $basis = 'initial'
@@ -25,6 +26,7 @@ with facts as (
       and ($region is null or county = $region)
       and ($grade is null or grade = $grade)
       and ($kinds is null or list_contains($kinds, kind))
+      and (coalesce($include_doubtful, false) or not amounts_doubtful)
 )
 select
     department_canonical,

@@ -10,13 +10,17 @@
 --   $grade           优 | 良 | 中 | 差, or null
 --   $kinds           list of kinds (project_self, department_self, external), or null for all
 --   $money_kinds     list of kinds whose amounts are summed (population of the money metrics)
+--   $include_doubtful  true to count amounts marked 待核实 (doubtful_values); null or false leaves them out
 --   $score_kinds     list of kinds whose scores and grades are counted (population of the score metrics)
 --   $excellent_from  lowest score of the 优 band (rulebook [grades])
 --   $good_from       lowest score of the 良 band
 --   $fair_from       lowest score of the 中 band
 with facts as (
     select *,
-        list_contains($money_kinds, kind) and execution_rate is not null as in_money,
+        list_contains($money_kinds, kind) and execution_rate is not null
+            and (coalesce($include_doubtful, false) or not amounts_doubtful) as in_money,
+        list_contains($money_kinds, kind) and amounts_doubtful and not coalesce($include_doubtful, false)
+            as doubtful_left_out,
         list_contains($score_kinds, kind) as in_scores,
         case when self_score >= $excellent_from then '优' when self_score >= $good_from then '良'
              when self_score >= $fair_from then '中' when self_score is not null then '差' end as score_band
@@ -39,6 +43,7 @@ select
     count(distinct f.project_key) as n_projects,
     count(*) filter (where list_contains($money_kinds, f.kind)) as n_money_population,
     count(*) filter (where f.in_money) as n_with_amounts,
+    count(*) filter (where f.doubtful_left_out) as n_doubtful_left_out,
     sum(f.budget_wan) filter (where f.in_money) as budget_wan,
     sum(f.spent_wan) filter (where f.in_money) as spent_wan,
     round(sum(f.spent_wan) filter (where f.in_money)

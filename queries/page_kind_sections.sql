@@ -9,8 +9,10 @@
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差, or null
 --   $kinds        list of kinds (project_self, department_self, external), or null for all
+--   $include_doubtful  true to count amounts marked 待核实 (doubtful_values); null or false leaves them out
 with facts as (
-    select *
+    select *, execution_rate is not null
+                  and (coalesce($include_doubtful, false) or not amounts_doubtful) as in_money
     from evaluation_facts
     where ($departments is null or list_contains($departments, department_canonical))
       and ($year_from is null or year >= $year_from)
@@ -28,11 +30,11 @@ select
     f.kind,
     count(*) as n_evaluations,
     count(distinct f.department_canonical) as n_departments,
-    count(f.execution_rate) as n_with_amounts,
-    sum(f.budget_wan) filter (where f.execution_rate is not null) as budget_wan,
-    sum(f.spent_wan) filter (where f.execution_rate is not null) as spent_wan,
-    round(sum(f.spent_wan) filter (where f.execution_rate is not null)
-          / nullif(sum(f.budget_wan) filter (where f.execution_rate is not null), 0) * 100, 2)
+    count(*) filter (where f.in_money) as n_with_amounts,
+    sum(f.budget_wan) filter (where f.in_money) as budget_wan,
+    sum(f.spent_wan) filter (where f.in_money) as spent_wan,
+    round(sum(f.spent_wan) filter (where f.in_money)
+          / nullif(sum(f.budget_wan) filter (where f.in_money), 0) * 100, 2)
         as execution_rate_weighted,
     count(f.self_score) as n_scored,
     round(avg(f.self_score), 2) as self_score_mean,

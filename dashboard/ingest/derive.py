@@ -16,6 +16,7 @@ import duckdb
 STEPS: tuple[tuple[str, str], ...] = (
     ("dashboard.metrics.canonical", "单位与项目规范名称"),
     ("dashboard.metrics.indicators", "指标分类"),
+    ("dashboard.metrics.doubtful", "待核实数值"),
     ("dashboard.metrics.rollups", "指标扣分汇总"),
     ("dashboard.metrics.reasons", "扣分原因分类"),
     ("dashboard.inflation.corpus_flags", "语料级标记与风险评分"),

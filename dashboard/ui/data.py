@@ -85,7 +85,9 @@ def filtered_query(name: str, filters: Filters, db: Path, **extra) -> pl.DataFra
 def population_query(name: str, filters: Filters, population: str, db: Path, **extra) -> pl.DataFrame:
     """queries/<name>.sql over one population of the metric dictionary: the filter's 评价类型 narrows
     the population (an empty list matches nothing: the filter left it nothing to count)."""
-    return run_query(name, {**filters.params(), "kinds": kinds_for(population, filters.kinds), **extra}, db_path=db)
+    money = {"include_doubtful": filters.include_doubtful} if population == "projects" else {}
+    return run_query(name, {**filters.params(), "kinds": kinds_for(population, filters.kinds), **money, **extra},
+                     db_path=db)
 
 
 def figure_params(filters: Filters) -> dict:
@@ -93,7 +95,7 @@ def figure_params(filters: Filters) -> dict:
     bands = dict(load_rulebook().grade_bands)
     return {"money_kinds": kinds_for("projects", filters.kinds), "score_kinds": kinds_for("self", filters.kinds),
             "excellent_from": bands.get("优", 90.0), "good_from": bands.get("良", 80.0),
-            "fair_from": bands.get("中", 60.0)}
+            "fair_from": bands.get("中", 60.0), "include_doubtful": filters.include_doubtful}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,14 +150,15 @@ def unit_summary(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per unit over the filtered years (ranking, budget against spend)."""
     params = figure_params(filters)
     return filtered_query("department_summary", filters, db, money_kinds=params["money_kinds"],
-                          score_kinds=params["score_kinds"])
+                          score_kinds=params["score_kinds"], include_doubtful=filters.include_doubtful)
 
 
 @page_data
 def kind_sections(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per kind of evaluation with its own figures, whatever the 评价类型 filter: department-wide
     and external evaluations cover the same money as projects, so each kind is shown apart, never summed."""
-    return filtered_query("page_kind_sections", filters.with_kinds(()), db)
+    return filtered_query("page_kind_sections", filters.with_kinds(()), db,
+                          include_doubtful=filters.include_doubtful)
 
 
 # ---------------------------------------------------------------------------------------------

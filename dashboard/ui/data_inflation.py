@@ -90,6 +90,12 @@ def file_statuses(filters: Filters, db: Path) -> pl.DataFrame:
 
 
 @page_data
+def doubtful_values(filters: Filters, db: Path) -> pl.DataFrame:
+    """The 待核实 work list: each implausible value in scope (every kind) with its quote and suggestion."""
+    return filtered_query("page_doubtful_values", filters.with_kinds(()), db)
+
+
+@page_data
 def correctable(filters: Filters, db: Path) -> pl.DataFrame:
     """One row per evaluation in scope with its current (corrected) fields, warnings and corrections."""
     return filtered_query("page_admin_evaluations", filters, db)

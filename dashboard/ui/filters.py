@@ -28,7 +28,8 @@ URL_YEAR_TO = "year_to"
 URL_REGION = "region"
 URL_GRADE = "grade"
 URL_KIND = "kind"
-URL_KEYS = (URL_DEPARTMENTS, URL_YEAR_FROM, URL_YEAR_TO, URL_REGION, URL_GRADE, URL_KIND)
+URL_DOUBTFUL = "doubtful"
+URL_KEYS = (URL_DEPARTMENTS, URL_YEAR_FROM, URL_YEAR_TO, URL_REGION, URL_GRADE, URL_KIND, URL_DOUBTFUL)
 # Widget keys (tests find the widgets by these).
 KEY_DEPARTMENTS = "filter_departments"
 KEY_YEAR_FROM = "filter_year_from"
@@ -36,8 +37,9 @@ KEY_YEAR_TO = "filter_year_to"
 KEY_REGION = "filter_region"
 KEY_GRADE = "filter_grade"
 KEY_KIND = "filter_kind"
+KEY_DOUBTFUL = "filter_doubtful"
 KEY_RESET = "filter_reset"
-WIDGET_KEYS = (KEY_DEPARTMENTS, KEY_YEAR_FROM, KEY_YEAR_TO, KEY_REGION, KEY_GRADE, KEY_KIND)
+WIDGET_KEYS = (KEY_DEPARTMENTS, KEY_YEAR_FROM, KEY_YEAR_TO, KEY_REGION, KEY_GRADE, KEY_KIND, KEY_DOUBTFUL)
 STATE_FILTERS = "filters"
 STATE_NOTICES = "filter_notices"
 STATE_INITIALISED = "filters_initialised"
@@ -59,6 +61,7 @@ class Filters:
     region: str | None = None
     grade: str | None = None
     kinds: tuple[str, ...] = DEFAULT_KINDS  # empty: every kind
+    include_doubtful: bool = False  # count amounts marked 待核实 (money figures only; not a query filter)
 
     def params(self) -> dict:
         """The shared query parameters ($departments ... $kinds), bound by every read query."""
@@ -73,19 +76,21 @@ class Filters:
 
     def key(self) -> tuple:
         """A hashable, picklable form for cache keys."""
-        return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kinds)
+        return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kinds,
+                self.include_doubtful)
 
     @classmethod
     def from_key(cls, key: tuple) -> Filters:
-        departments, year_from, year_to, region, grade, kinds = key
-        return cls(tuple(departments), year_from, year_to, region, grade, tuple(kinds))
+        departments, year_from, year_to, region, grade, kinds, include_doubtful = key
+        return cls(tuple(departments), year_from, year_to, region, grade, tuple(kinds), include_doubtful)
 
     def is_all(self) -> bool:
         """No filter changed from its default."""
         return self == Filters()
 
     def with_kinds(self, kinds: tuple[str, ...]) -> Filters:
-        return Filters(self.departments, self.year_from, self.year_to, self.region, self.grade, tuple(kinds))
+        return Filters(self.departments, self.year_from, self.year_to, self.region, self.grade, tuple(kinds),
+                       self.include_doubtful)
 
     def selected_kinds(self) -> tuple[str, ...]:
         """The kinds this filter lets through (every kind when the selection is empty)."""
@@ -106,6 +111,8 @@ class Filters:
             out[URL_GRADE] = self.grade
         if self.kinds != DEFAULT_KINDS:
             out[URL_KIND] = list(self.kinds) or [URL_ALL_KINDS]
+        if self.include_doubtful:
+            out[URL_DOUBTFUL] = "1"
         return out
 
     def describe(self) -> str:
@@ -216,7 +223,8 @@ def parse_url(raw: Mapping[str, Sequence[str]], options: FilterOptions) -> Parse
     region = choice(URL_REGION, options.regions, "地区")
     grade = choice(URL_GRADE, GRADES, "等级（优、良、中、差）")
     kinds = _kinds(raw.get(URL_KIND, ()), notices)
-    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kinds), notices)
+    doubtful = _single(URL_DOUBTFUL, raw.get(URL_DOUBTFUL, ()), notices) == "1"
+    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kinds, doubtful), notices)
 
 
 def _kinds(values: Sequence[str], notices: list[str]) -> tuple[str, ...]:
@@ -264,6 +272,7 @@ def _set_state(filters: Filters) -> None:
     st.session_state[KEY_REGION] = filters.region
     st.session_state[KEY_GRADE] = filters.grade
     st.session_state[KEY_KIND] = list(filters.kinds)
+    st.session_state[KEY_DOUBTFUL] = filters.include_doubtful
 
 
 def _on_change() -> None:
@@ -332,6 +341,9 @@ def sidebar(options: FilterOptions) -> Filters:
                        placeholder="全部类型", on_change=_on_change,
                        help="默认只看项目支出自评。金额与执行率按类型分别统计，部门整体支出评价和财政重点/第三方评价"
                             "覆盖的是同一笔资金，从不与项目相加。")
+        st.toggle("计入待核实的金额", key=KEY_DOUBTFUL, on_change=_on_change,
+                  help="金额或执行率不合常理（如疑为以元计的金额、超过150%的执行率）的报告标为待核实，默认不计入"
+                       "合计、加权执行率和排名；打开后计入。待核实清单见「数据管理」。")
         st.button("清除筛选", key=KEY_RESET, on_click=_on_reset)
         year_from, year_to = state[KEY_YEAR_FROM], state[KEY_YEAR_TO]
         if year_from is not None and year_to is not None and year_from > year_to:
@@ -341,7 +353,8 @@ def sidebar(options: FilterOptions) -> Filters:
             st.warning(notice)  # fixed texts: no URL value is echoed
 
     filters = Filters(tuple(state[KEY_DEPARTMENTS]), year_from, year_to, state[KEY_REGION],
-                      state[KEY_GRADE], tuple(k for k in KIND_LABELS if k in state[KEY_KIND]))
+                      state[KEY_GRADE], tuple(k for k in KIND_LABELS if k in state[KEY_KIND]),
+                      bool(state.get(KEY_DOUBTFUL, False)))
     state[STATE_FILTERS] = filters
     _write_url(filters)
     return filters

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard.ui import data, export, filters, theme
+from dashboard.ui import data, export, filters, navigation, theme
 from dashboard.ui.labels import labelled
 from dashboard.warehouse import WarehouseError
 
@@ -112,3 +112,12 @@ def chinese_uploader(max_mb: int, types: str) -> None:
     font-size: 0.875rem; opacity: 0.7;
 }}
 </style>""")
+
+
+def doubtful_note(head: dict) -> None:
+    """Say how many reports' amounts were left out as 待核实, with the way to the list."""
+    left_out = head.get("n_doubtful_left_out") or 0
+    if left_out:
+        st.warning(f"另有 {left_out:,} 份报告的金额或执行率待核实（如疑为以元计的金额、超过150%的执行率），"
+                   "未计入以上合计、执行率和排名；侧栏“计入待核实的金额”可将其计入。")
+        st.page_link(navigation.page("data").path, label="查看待核实清单（数据管理）", icon=":material/fact_check:")

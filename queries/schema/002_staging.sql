@@ -150,7 +150,10 @@ select
     case when names_current then canonical_county else region end as county,
     case when names_current then canonical_department else department end as department_canonical,
     case when names_current then canonical_project else project_name end as project_canonical,
-    case when names_current then canonical_project_key else evaluation_id end as project_key
+    case when names_current then canonical_project_key else evaluation_id end as project_key,
+    -- 待核实: an amount or the rate of this report is in doubtful_values (data/sanity.toml)
+    evaluation_id in (select evaluation_id from doubtful_values
+                      where field in ('budget_wan', 'spent_wan', 'execution_rate')) as amounts_doubtful
 from named;
 
 create or replace view indicator_facts as

@@ -17,6 +17,9 @@ UNFILTERED = {"filter_options", "project_history", "page_admin_reports"}
 # Queries that pair kinds of evaluation the reference reports do not hold (no third-party report);
 # tests/queries/test_self_vs_external.py runs them on the forms fixtures instead.
 NEEDS_EXTERNAL = {"self_vs_external"}
+# Queries that list exceptions the reference reports do not have (no implausible value); the 待核实
+# list is tested on planted values in tests/metrics/test_doubtful.py.
+EMPTY_ON_REFERENCE = {"page_doubtful_values"}
 
 
 def _header(sql: str) -> str:
@@ -73,12 +76,13 @@ def _project_key(db):
 def test_runs_unfiltered_on_the_reference_warehouse(path, seed_warehouse):
     params = {"project_key": _project_key(seed_warehouse)} if path.stem == "project_history" else {}
     frame = run_query(path.stem, params, seed_warehouse)
-    if not path.stem.startswith(("inflation_", "flags_")) and path.stem not in NEEDS_EXTERNAL:
+    if not path.stem.startswith(("inflation_", "flags_")) and path.stem not in NEEDS_EXTERNAL | EMPTY_ON_REFERENCE:
         assert frame.height >= 1, "every metrics query has something to show on the five reference reports"
 
 
 @pytest.mark.parametrize("path", [p for p in QUERY_FILES if not p.stem.startswith(("inflation_", "flags_"))
-                                  and p.stem not in UNFILTERED | NEEDS_EXTERNAL], ids=lambda p: p.stem)
+                                  and p.stem not in UNFILTERED | NEEDS_EXTERNAL | EMPTY_ON_REFERENCE],
+                         ids=lambda p: p.stem)
 def test_every_filter_narrows_to_the_one_report_it_names(path, seed_warehouse):
     """All six filters set to what only 富民县财政局's 2024 report satisfies: its rows alone remain."""
     params = {"departments": ["富民县财政局"], "year_from": 2024, "year_to": 2024, "region": "富民县",
