@@ -273,6 +273,23 @@ def run_sql_file(path: str | os.PathLike, params: dict | None = None,
 # Write side: the load lock and building the next version
 
 
+def replace_rows(con, table: str, frame: pl.DataFrame) -> int:
+    """Replace every row of a derived table (a fixed name from code) with the frame's, in one
+    transaction: a failure keeps the old rows. Returns the rows written."""
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        cur.execute(f"delete from {table}")
+        cur.register("replacement_rows", frame)
+        cur.execute(f"insert into {table} by name select * from replacement_rows")
+        cur.unregister("replacement_rows")
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
+    return frame.height
+
+
 @contextmanager
 def write_lock(db_path: str | os.PathLike | None = None, *, timeout: float | None = None,
                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dashboard import settings
 from dashboard.metrics.text import fold
+from dashboard.warehouse import replace_rows
 
 # A near match is only taken at or above this rapidfuzz ratio (0-100).
 DEPARTMENT_MATCH_RATIO = 90.0
@@ -309,16 +310,4 @@ def refresh(con, aliases_path: str | Path | None = None) -> int:
         "select evaluation_id, department, region, project_name, year from evaluation_corrected"
     ).pl()
     names = canonical_names_frame(evaluations, load_aliases(aliases_path))
-    cur.execute("begin transaction")
-    try:
-        cur.execute("delete from canonical_names")
-        cur.register("canonical_rows", names)
-        cur.execute(
-            "insert into canonical_names by name select * from canonical_rows"
-        )
-        cur.unregister("canonical_rows")
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    return names.height
+    return replace_rows(con, "canonical_names", names)

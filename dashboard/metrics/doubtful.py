@@ -16,6 +16,7 @@ import polars as pl
 
 from dashboard import settings
 from dashboard.settings import ROOT
+from dashboard.warehouse import replace_rows
 
 QUERY = ROOT / "queries" / "rollup" / "doubtful_values.sql"
 QUOTE_CHARS = 40
@@ -84,14 +85,4 @@ def refresh(con) -> int:
         rows = rows.with_columns(pl.Series("quote", quotes, dtype=pl.String))
     else:
         rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("quote"))
-    cur.execute("begin transaction")
-    try:
-        cur.execute("delete from doubtful_values")
-        cur.register("doubtful_rows", rows)
-        cur.execute("insert into doubtful_values by name select * from doubtful_rows")
-        cur.unregister("doubtful_rows")
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        raise
-    return rows.height
+    return replace_rows(con, "doubtful_values", rows)

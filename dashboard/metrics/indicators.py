@@ -13,6 +13,7 @@ import polars as pl
 
 from dashboard import settings
 from dashboard.ingest.normalize import normalize_text, to_simplified
+from dashboard.warehouse import replace_rows
 
 GROUPS_SCHEMA = {
     "level1": pl.String, "level2": pl.String, "level3": pl.String,
@@ -201,14 +202,4 @@ def refresh(con) -> int:
     cur = con.cursor()
     headings = cur.sql("select level1, level2, level3, count(*) as n_rows from indicator_scores group by all").pl()
     frame = indicator_groups(headings, taxonomy)
-    cur.execute("begin transaction")
-    try:
-        cur.execute("delete from indicator_groups")
-        cur.register("indicator_group_rows", frame)
-        cur.execute("insert into indicator_groups by name select * from indicator_group_rows")
-        cur.unregister("indicator_group_rows")
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    return frame.height
+    return replace_rows(con, "indicator_groups", frame)

@@ -12,6 +12,7 @@ import polars as pl
 
 from dashboard import settings
 from dashboard.ingest.normalize import normalize_text, to_simplified
+from dashboard.warehouse import replace_rows
 
 TAXONOMY_PATH = settings.ROOT / "data" / "reason_taxonomy.toml"
 OTHER = "其他"
@@ -172,14 +173,4 @@ def refresh(con) -> int:
         select problem_text from problems
     """).pl()
     frame = text_categories(texts["text"])
-    cur.execute("begin transaction")
-    try:
-        cur.execute("delete from reason_categories")
-        cur.register("reason_rows", frame)
-        cur.execute("insert into reason_categories by name select * from reason_rows")
-        cur.unregister("reason_rows")
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    return frame.height
+    return replace_rows(con, "reason_categories", frame)
