@@ -273,15 +273,32 @@ def run_sql_file(path: str | os.PathLike, params: dict | None = None,
 # Write side: the load lock and building the next version
 
 
+# The derived tables the derive step rewrites, each with its fixed refill statements (a table name is
+# an identifier, which SQL cannot bind as a parameter, so each statement is written out in full).
+_REPLACE_STATEMENTS = {
+    "canonical_names": ("delete from canonical_names",
+                        "insert into canonical_names by name select * from replacement_rows"),
+    "indicator_groups": ("delete from indicator_groups",
+                         "insert into indicator_groups by name select * from replacement_rows"),
+    "reason_categories": ("delete from reason_categories",
+                          "insert into reason_categories by name select * from replacement_rows"),
+    "doubtful_values": ("delete from doubtful_values",
+                        "insert into doubtful_values by name select * from replacement_rows"),
+}
+
+
 def replace_rows(con, table: str, frame: pl.DataFrame) -> int:
-    """Replace every row of a derived table (a fixed name from code) with the frame's, in one
-    transaction: a failure keeps the old rows. Returns the rows written."""
+    """Replace every row of a derived table with the frame's, in one transaction: a failure keeps the
+    old rows. Returns the rows written; a table outside the fixed list is refused."""
+    if table not in _REPLACE_STATEMENTS:
+        raise ValueError(f"不是可重建的派生表：{table!r}")
+    clear, fill = _REPLACE_STATEMENTS[table]
     cur = con.cursor()
     cur.execute("begin transaction")
     try:
-        cur.execute(f"delete from {table}")
+        cur.execute(clear)
         cur.register("replacement_rows", frame)
-        cur.execute(f"insert into {table} by name select * from replacement_rows")
+        cur.execute(fill)
         cur.unregister("replacement_rows")
         cur.execute("commit")
     except BaseException:

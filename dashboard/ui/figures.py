@@ -9,19 +9,16 @@ from dashboard.ui import theme
 
 
 def formatted(m: Metric, value) -> str:
-    """A figure as shown: counts with separators, shares and rates as percents, '—' when missing."""
+    """A figure as shown: counts with separators, shares and rates as percents (the dictionary's
+    decimals), '—' when missing."""
     if m.key.startswith("n_"):
         return theme.fmt_count(value)
     if m.key.startswith("share_"):
-        return theme.fmt_pct(value, ratio=True) if m.rounding == 2 else _share(value, m.rounding)
+        text = theme.fmt_pct(value, ratio=True)
+        return text if text == "—" else f"{float(value) * 100:.{m.rounding}f}%"
     if "rate" in m.key:
         return theme.fmt_pct(value)
     return theme.fmt_number(value, m.rounding)
-
-
-def _share(value, decimals: int) -> str:
-    text = theme.fmt_pct(value, ratio=True)
-    return text if text == "—" else f"{float(value) * 100:.{decimals}f}%"
 
 
 def show(column, key: str, value, *, based_on: tuple[int, int] | None = None, what: str = "份报告") -> None:

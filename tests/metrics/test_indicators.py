@@ -220,4 +220,4 @@ def test_a_warehouse_from_before_the_taxonomy_gets_the_new_rollup_columns():
     assert {"level1_group", "indicator"} <= columns["indicator_rollup"]
     assert not {"level1", "level3"} & columns["indicator_rollup"]
     assert "level1_group" in columns["level1_rollup"] and "level1" not in columns["level1_rollup"]
-    assert con.execute("select count(*) from indicator_facts").fetchone() == (0,)
+    assert con.sql("select count(*) from indicator_facts").fetchall() == [(0,)]
