@@ -5,6 +5,7 @@
 --   $departments  list of canonical department names, or null for all
 --   $year_from    first fiscal year included, or null
 --   $year_to      last fiscal year included, or null
+--   $year_unknown true: only reports whose fiscal year is not known (年度不详), or null
 select
     department,
     year,
@@ -16,7 +17,8 @@ select
     inflation_index,
     flagged_share
 from unit_inflation
-where ($departments is null or list_contains($departments, department))
+where ($departments is null or list_contains($departments, coalesce(department, '')))
   and ($year_from is null or year >= $year_from)
   and ($year_to is null or year <= $year_to)
+  and (not coalesce($year_unknown, false) or year is null)
 order by inflation_index desc, year desc, department

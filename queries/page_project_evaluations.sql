@@ -5,6 +5,7 @@
 --   $departments    list of canonical department names (department_canonical), or null for all
 --   $year_from      first fiscal year included, or null
 --   $year_to        last fiscal year included, or null
+--   $year_unknown   true: only reports whose fiscal year is not known (年度不详), or null
 --   $region         county or city (county), or null
 --   $grade          优 | 良 | 中 | 差, or null
 --   $kinds         list of kinds (project_self, department_self, external), or null for all
@@ -44,9 +45,10 @@ select
     r.max_severity
 from evaluation_facts as f
 left join report_risk as r on r.evaluation_id = f.evaluation_id
-where ($departments is null or list_contains($departments, f.department_canonical))
+where ($departments is null or list_contains($departments, coalesce(f.department_canonical, '')))
   and ($year_from is null or f.year >= $year_from)
   and ($year_to is null or f.year <= $year_to)
+  and (not coalesce($year_unknown, false) or f.year is null)
   and ($region is null or f.county = $region)
   and ($grade is null or f.grade = $grade)
   and ($kinds is null or list_contains($kinds, f.kind))

@@ -5,15 +5,17 @@
 --   $departments  list of canonical department names (department_canonical), or null for all
 --   $year_from    first fiscal year included, or null
 --   $year_to      last fiscal year included, or null
+--   $year_unknown true: only reports whose fiscal year is not known (年度不详), or null
 --   $region       county or city (county), or null
 --   $grade        优 | 良 | 中 | 差 (of the self-evaluation), or null
 --   $kinds        accepted for the shared filter set; not applied
 with facts as (
     select *
     from evaluation_facts
-    where ($departments is null or list_contains($departments, department_canonical))
+    where ($departments is null or list_contains($departments, coalesce(department_canonical, '')))
       and ($year_from is null or year >= $year_from)
       and ($year_to is null or year <= $year_to)
+      and (not coalesce($year_unknown, false) or year is null)
       and ($region is null or county = $region)
       and ($kinds is null or true)
 ),

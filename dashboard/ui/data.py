@@ -19,7 +19,7 @@ from dashboard import settings
 from dashboard.inflation.rulebook import load_rulebook
 from dashboard.metrics import reasons as reason_metrics
 from dashboard.metrics.dictionary import kinds_for
-from dashboard.ui.filters import GRADES, FilterOptions, Filters
+from dashboard.ui.filters import GRADES, UNKNOWN_UNIT, FilterOptions, Filters
 from dashboard.warehouse import resolve_db_path, run_query, warehouse_version
 
 CACHE_MAX_ENTRIES = 512
@@ -107,11 +107,14 @@ def _options(version: str, db: str) -> tuple[FilterOptions, int]:
     frame = run_query("filter_options", {}, db_path=db)
     counts = run_query("headline_figures", {}, db_path=db)
     row = frame.row(0, named=True) if frame.height else {}
+    departments = tuple(row.get("departments") or ())
     options = FilterOptions(
-        departments=tuple(row.get("departments") or ()),
+        # 单位不详 is offered as a unit of its own when some report names none (bound to queries as '').
+        departments=departments + ((UNKNOWN_UNIT,) if row.get("has_unknown_unit") else ()),
         years=tuple(row.get("years") or ()),
         regions=tuple(row.get("regions") or ()),
         grades=GRADES,
+        has_unknown_year=bool(row.get("has_unknown_year")),
     )
     return options, int(counts["n_evaluations"][0]) if counts.height else 0
 

@@ -29,7 +29,9 @@ URL_REGION = "region"
 URL_GRADE = "grade"
 URL_KIND = "kind"
 URL_DOUBTFUL = "doubtful"
-URL_KEYS = (URL_DEPARTMENTS, URL_YEAR_FROM, URL_YEAR_TO, URL_REGION, URL_GRADE, URL_KIND, URL_DOUBTFUL)
+URL_YEAR_UNKNOWN = "year_unknown"
+URL_KEYS = (URL_DEPARTMENTS, URL_YEAR_FROM, URL_YEAR_TO, URL_REGION, URL_GRADE, URL_KIND, URL_DOUBTFUL,
+            URL_YEAR_UNKNOWN)
 # Widget keys (tests find the widgets by these).
 KEY_DEPARTMENTS = "filter_departments"
 KEY_YEAR_FROM = "filter_year_from"
@@ -38,14 +40,20 @@ KEY_REGION = "filter_region"
 KEY_GRADE = "filter_grade"
 KEY_KIND = "filter_kind"
 KEY_DOUBTFUL = "filter_doubtful"
+KEY_YEAR_UNKNOWN = "filter_year_unknown"
 KEY_RESET = "filter_reset"
-WIDGET_KEYS = (KEY_DEPARTMENTS, KEY_YEAR_FROM, KEY_YEAR_TO, KEY_REGION, KEY_GRADE, KEY_KIND, KEY_DOUBTFUL)
+WIDGET_KEYS = (KEY_DEPARTMENTS, KEY_YEAR_FROM, KEY_YEAR_TO, KEY_REGION, KEY_GRADE, KEY_KIND, KEY_DOUBTFUL,
+               KEY_YEAR_UNKNOWN)
 STATE_FILTERS = "filters"
 STATE_NOTICES = "filter_notices"
 STATE_INITIALISED = "filters_initialised"
 # No real unit name or year is this long; longer URL values are refused before any lookup.
 MAX_URL_VALUE_CHARS = 200
 MAX_URL_DEPARTMENTS = 200
+# Reports whose unit or year the reader could not find are their own groups, never merged into another:
+# the unit filter offers UNKNOWN_UNIT (bound to queries as ''), the year filter a 年度不详 switch.
+UNKNOWN_UNIT = "单位不详"
+UNKNOWN_YEAR = "年度不详"
 _YEAR = re.compile(r"^\d{4}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ALL_LABEL = "全部"
@@ -62,27 +70,30 @@ class Filters:
     grade: str | None = None
     kinds: tuple[str, ...] = DEFAULT_KINDS  # empty: every kind
     include_doubtful: bool = False  # count amounts marked 待核实 (money figures only; not a query filter)
+    year_unknown: bool = False  # only the reports whose year is not known (year_from/year_to then unset)
 
     def params(self) -> dict:
         """The shared query parameters ($departments ... $kinds), bound by every read query."""
         return {
-            "departments": list(self.departments) or None,
+            "departments": [("" if d == UNKNOWN_UNIT else d) for d in self.departments] or None,
             "year_from": self.year_from,
             "year_to": self.year_to,
             "region": self.region,
             "grade": self.grade,
             "kinds": list(self.kinds) or None,
+            "year_unknown": self.year_unknown,
         }
 
     def key(self) -> tuple:
         """A hashable, picklable form for cache keys."""
         return (self.departments, self.year_from, self.year_to, self.region, self.grade, self.kinds,
-                self.include_doubtful)
+                self.include_doubtful, self.year_unknown)
 
     @classmethod
     def from_key(cls, key: tuple) -> Filters:
-        departments, year_from, year_to, region, grade, kinds, include_doubtful = key
-        return cls(tuple(departments), year_from, year_to, region, grade, tuple(kinds), include_doubtful)
+        departments, year_from, year_to, region, grade, kinds, include_doubtful, year_unknown = key
+        return cls(tuple(departments), year_from, year_to, region, grade, tuple(kinds), include_doubtful,
+                   year_unknown)
 
     def is_all(self) -> bool:
         """No filter changed from its default."""
@@ -90,7 +101,7 @@ class Filters:
 
     def with_kinds(self, kinds: tuple[str, ...]) -> Filters:
         return Filters(self.departments, self.year_from, self.year_to, self.region, self.grade, tuple(kinds),
-                       self.include_doubtful)
+                       self.include_doubtful, self.year_unknown)
 
     def selected_kinds(self) -> tuple[str, ...]:
         """The kinds this filter lets through (every kind when the selection is empty)."""
@@ -113,6 +124,8 @@ class Filters:
             out[URL_KIND] = list(self.kinds) or [URL_ALL_KINDS]
         if self.include_doubtful:
             out[URL_DOUBTFUL] = "1"
+        if self.year_unknown:
+            out[URL_YEAR_UNKNOWN] = "1"
         return out
 
     def describe(self) -> str:
@@ -121,7 +134,9 @@ class Filters:
         if self.departments:
             shown = "、".join(self.departments[:3]) + (f" 等{len(self.departments)}个单位" if len(self.departments) > 3 else "")
             parts.append(shown)
-        if self.year_from is not None or self.year_to is not None:
+        if self.year_unknown:
+            parts.append(UNKNOWN_YEAR)
+        elif self.year_from is not None or self.year_to is not None:
             if self.year_from == self.year_to:
                 parts.append(f"{self.year_from}年度")
             else:
@@ -143,6 +158,7 @@ class FilterOptions:
     regions: tuple[str, ...] = ()
     grades: tuple[str, ...] = GRADES
     kinds: tuple[str, ...] = tuple(KIND_LABELS)
+    has_unknown_year: bool = False  # some reports state no year: the 年度不详 switch is offered
 
 
 @dataclass
@@ -224,7 +240,11 @@ def parse_url(raw: Mapping[str, Sequence[str]], options: FilterOptions) -> Parse
     grade = choice(URL_GRADE, GRADES, "等级（优、良、中、差）")
     kinds = _kinds(raw.get(URL_KIND, ()), notices)
     doubtful = _single(URL_DOUBTFUL, raw.get(URL_DOUBTFUL, ()), notices) == "1"
-    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kinds, doubtful), notices)
+    year_unknown = options.has_unknown_year and _single(URL_YEAR_UNKNOWN, raw.get(URL_YEAR_UNKNOWN, ()), notices) == "1"
+    if year_unknown:
+        year_from = year_to = None
+    return ParsedUrl(Filters(tuple(departments), year_from, year_to, region, grade, kinds, doubtful, year_unknown),
+                     notices)
 
 
 def _kinds(values: Sequence[str], notices: list[str]) -> tuple[str, ...]:
@@ -261,6 +281,7 @@ def _sanitise_state(options: FilterOptions) -> None:
         if state.get(key) not in allowed:
             state[key] = None
     state[KEY_KIND] = [k for k in state.get(KEY_KIND, DEFAULT_KINDS) if k in KIND_LABELS]
+    state[KEY_YEAR_UNKNOWN] = bool(state.get(KEY_YEAR_UNKNOWN)) and options.has_unknown_year
 
 
 def _set_state(filters: Filters) -> None:
@@ -273,6 +294,7 @@ def _set_state(filters: Filters) -> None:
     st.session_state[KEY_GRADE] = filters.grade
     st.session_state[KEY_KIND] = list(filters.kinds)
     st.session_state[KEY_DOUBTFUL] = filters.include_doubtful
+    st.session_state[KEY_YEAR_UNKNOWN] = filters.year_unknown
 
 
 def _on_change() -> None:
@@ -326,13 +348,17 @@ def sidebar(options: FilterOptions) -> Filters:
         st.header("筛选")
         st.multiselect("单位", options.departments, key=KEY_DEPARTMENTS, placeholder="全部单位",
                        on_change=_on_change)
+        year_unknown = bool(state.get(KEY_YEAR_UNKNOWN))
         left, right = st.columns(2)
         with left:
             st.selectbox("起始年度", (None, *options.years), key=KEY_YEAR_FROM, format_func=year_label, placeholder=ALL_LABEL,
-                         on_change=_on_change)
+                         on_change=_on_change, disabled=year_unknown)
         with right:
             st.selectbox("截止年度", (None, *options.years), key=KEY_YEAR_TO, format_func=year_label, placeholder=ALL_LABEL,
-                         on_change=_on_change)
+                         on_change=_on_change, disabled=year_unknown)
+        if options.has_unknown_year:
+            st.checkbox(f"只看{UNKNOWN_YEAR}的报告", key=KEY_YEAR_UNKNOWN, on_change=_on_change,
+                        help="报告中没有写明年度、读取时也无法推定的，单独归为「年度不详」，不并入任何年度。")
         st.selectbox("地区", (None, *options.regions), key=KEY_REGION, format_func=plain, placeholder=ALL_LABEL,
                      on_change=_on_change)
         st.selectbox("自评等级", (None, *GRADES), key=KEY_GRADE, format_func=plain, placeholder=ALL_LABEL,
@@ -345,7 +371,7 @@ def sidebar(options: FilterOptions) -> Filters:
                   help="金额或执行率不合常理（如疑为以元计的金额、超过150%的执行率）的报告标为待核实，默认不计入"
                        "合计、加权执行率和排名；打开后计入。待核实清单见「数据管理」。")
         st.button("清除筛选", key=KEY_RESET, on_click=_on_reset)
-        year_from, year_to = state[KEY_YEAR_FROM], state[KEY_YEAR_TO]
+        year_from, year_to = (None, None) if year_unknown else (state[KEY_YEAR_FROM], state[KEY_YEAR_TO])
         if year_from is not None and year_to is not None and year_from > year_to:
             st.warning("起始年度晚于截止年度，已按两者互换处理。")
             year_from, year_to = year_to, year_from
@@ -354,7 +380,7 @@ def sidebar(options: FilterOptions) -> Filters:
 
     filters = Filters(tuple(state[KEY_DEPARTMENTS]), year_from, year_to, state[KEY_REGION],
                       state[KEY_GRADE], tuple(k for k in KIND_LABELS if k in state[KEY_KIND]),
-                      bool(state.get(KEY_DOUBTFUL, False)))
+                      bool(state.get(KEY_DOUBTFUL, False)), year_unknown)
     state[STATE_FILTERS] = filters
     _write_url(filters)
     return filters

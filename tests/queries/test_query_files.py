@@ -11,7 +11,7 @@ from dashboard import warehouse
 from dashboard.warehouse import run_query
 
 QUERY_FILES = sorted(warehouse.QUERIES_DIR.glob("*.sql"))
-SHARED_FILTERS = {"departments", "year_from", "year_to", "region", "grade", "kinds"}
+SHARED_FILTERS = {"departments", "year_from", "year_to", "year_unknown", "region", "grade", "kinds"}
 # Queries that are not about a filtered set of reports.
 UNFILTERED = {"filter_options", "project_history", "page_admin_reports"}
 # Queries that pair kinds of evaluation the reference reports do not hold (no third-party report);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.ui.filters import FilterOptions, Filters, parse_url
+from dashboard.ui.filters import UNKNOWN_UNIT, FilterOptions, Filters, parse_url
 
 OPTIONS = FilterOptions(departments=("富民县财政局", "县委编办"), years=(2019, 2023, 2024, 2025),
                         regions=("富民县", "海口市"))
@@ -54,9 +54,21 @@ def test_bad_values_are_ignored_with_a_notice(raw, kept):
 
 def test_params_bind_lists_and_nulls():
     assert Filters().params() == {"departments": None, "year_from": None, "year_to": None, "region": None,
-                                  "grade": None, "kinds": ["project_self"]}
+                                  "grade": None, "kinds": ["project_self"], "year_unknown": False}
     assert Filters(kinds=()).params()["kinds"] is None, "an empty selection is every kind"
     assert Filters(("A",), 2024).params()["departments"] == ["A"]
+    assert Filters(("A", UNKNOWN_UNIT)).params()["departments"] == ["A", ""], "单位不详 binds as the empty name"
+
+
+def test_unknown_year_and_unit_round_trip_through_the_url():
+    options = FilterOptions(departments=("富民县财政局", UNKNOWN_UNIT), years=(2023, 2024), has_unknown_year=True)
+    filters = Filters((UNKNOWN_UNIT,), year_unknown=True)
+    raw = {k: v if isinstance(v, list) else [v] for k, v in filters.url_params().items()}
+    assert parse_url(raw, options).filters == filters
+    assert Filters.from_key(filters.key()) == filters
+    assert "年度不详" in filters.describe() and "单位不详" in filters.describe()
+    # A warehouse where every report states its year offers no 年度不详 switch: the URL value is ignored.
+    assert parse_url(raw, OPTIONS).filters.year_unknown is False
 
 
 def test_url_params_round_trip():
