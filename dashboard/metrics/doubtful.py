@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from dashboard import settings
+from dashboard.metrics import sanity_rules
+from dashboard.metrics.sanity_rules import SanityError  # noqa: F401 - re-exported
 from dashboard.settings import ROOT
 from dashboard.warehouse import replace_rows
 
@@ -22,26 +21,9 @@ QUERY = ROOT / "queries" / "rollup" / "doubtful_values.sql"
 QUOTE_CHARS = 40
 
 
-class SanityError(ValueError):
-    """data/sanity.toml is malformed (the message names the file and the key)."""
-
-
 def rules(path: str | Path | None = None, this_year: int | None = None) -> dict:
     """The rule thresholds as the query's parameters."""
-    path = Path(path or settings.get("sanity_path"))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        year = this_year or date.today().year
-        return {
-            "amount_max_wan": float(data["amounts"]["project_amount_max_wan"]),
-            "spend_ratio_max": float(data["amounts"]["spend_to_budget_max"]),
-            "rate_min": float(data["rates"]["execution_rate_min"]),
-            "rate_max": float(data["rates"]["execution_rate_max"]),
-            "first_year": int(data["years"]["first"]),
-            "last_year": year + int(data["years"]["ahead"]),
-        }
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise SanityError(f"{path}: 合理性规则无法读取（{type(exc).__name__}: {exc}）") from exc
+    return sanity_rules.load(path, this_year).query_params()
 
 
 def _number_pattern(value: float) -> str:

@@ -8,8 +8,8 @@ from datetime import date
 
 import polars as pl
 
-# The same thresholds the extractor warns with, so the page marks what the loader warned about.
-from dashboard.ingest.extract.sanity import FIRST_PLAUSIBLE_YEAR, SPEND_TO_BUDGET_LIMIT
+# The same thresholds the extractor warns with (data/sanity.toml), so the page marks what the loader warned about.
+from dashboard.metrics import sanity_rules
 
 AMOUNT_COLUMNS = {"budget_wan": "预算", "initial_budget_wan": "年初预算", "received_wan": "到位资金", "spent_wan": "实际支出"}
 
@@ -20,10 +20,11 @@ def _fmt(column: str) -> pl.Expr:
 
 def suspicious_reason_exprs(columns: list[str], this_year: int) -> list[pl.Expr]:
     """One expression per rule whose columns are present: the reason in Chinese, or null."""
+    sane = sanity_rules.load(this_year=this_year)
     rules: list[pl.Expr] = []
     if "self_score" in columns:
-        rules.append(pl.when(pl.col("self_score") > 100)
-                     .then(pl.concat_str(pl.lit("自评分"), _fmt("self_score"), pl.lit("分，超过100分"))))
+        rules.append(pl.when(pl.col("self_score") > sane.score_max)
+                     .then(pl.concat_str(pl.lit("自评分"), _fmt("self_score"), pl.lit(f"分，超过{sane.score_max:g}分"))))
         rules.append(pl.when(pl.col("self_score") < 0)
                      .then(pl.concat_str(pl.lit("自评分"), _fmt("self_score"), pl.lit("分，小于0"))))
     for column, label in AMOUNT_COLUMNS.items():
@@ -32,16 +33,16 @@ def suspicious_reason_exprs(columns: list[str], this_year: int) -> list[pl.Expr]
                          .then(pl.concat_str(pl.lit(f"{label}为负数（"), _fmt(column), pl.lit("万元）"))))
     if "budget_wan" in columns and "spent_wan" in columns:
         rules.append(
-            pl.when((pl.col("budget_wan") > 0) & (pl.col("spent_wan") > pl.col("budget_wan") * SPEND_TO_BUDGET_LIMIT))
+            pl.when((pl.col("budget_wan") > 0) & (pl.col("spent_wan") > pl.col("budget_wan") * sane.spend_ratio_max))
             .then(pl.concat_str(
                 pl.lit("实际支出"), _fmt("spent_wan"), pl.lit("万元是预算"), _fmt("budget_wan"),
                 pl.lit("万元的"), (pl.col("spent_wan") / pl.col("budget_wan")).round(1).cast(pl.String),
                 pl.lit("倍，可能单位（元/万元）或数字有误"))))
     if "year" in columns:
         rules.append(
-            pl.when((pl.col("year") < FIRST_PLAUSIBLE_YEAR) | (pl.col("year") > this_year + 1))
+            pl.when((pl.col("year") < sane.first_year) | (pl.col("year") > sane.last_year))
             .then(pl.concat_str(pl.lit("年度"), pl.col("year").cast(pl.String),
-                                pl.lit(f"不在{FIRST_PLAUSIBLE_YEAR}至{this_year + 1}年之间"))))
+                                pl.lit(f"不在{sane.first_year}至{sane.last_year}年之间"))))
     return rules
 
 

@@ -6,10 +6,12 @@
 --   $spend_ratio_max  largest plausible spending ÷ budget
 --   $rate_min         lowest plausible execution rate (percent)
 --   $rate_max         highest plausible execution rate (percent)
+--   $score_min        lowest plausible self-score
+--   $score_max        highest plausible self-score
 --   $first_year       earliest plausible fiscal year
 --   $last_year        latest plausible fiscal year
 with f as (
-    select evaluation_id, content_hash, record_index, budget_wan, spent_wan, execution_rate, year
+    select evaluation_id, content_hash, record_index, budget_wan, spent_wan, execution_rate, self_score, year
     from evaluation_facts
 ),
 settled as (
@@ -37,6 +39,19 @@ checks as (
            '执行率 ' || format('{:.2f}', execution_rate) || '% 不在 ' || format('{:g}', $rate_min::double) || '–'
                || format('{:g}', $rate_max::double) || '% 之间', null
     from f where execution_rate < $rate_min or execution_rate > $rate_max
+    union all
+    select evaluation_id, content_hash, record_index, 'budget_wan', budget_wan,
+           '预算数为负数（' || format('{:,.2f}', budget_wan) || ' 万元）', null
+    from f where budget_wan < 0
+    union all
+    select evaluation_id, content_hash, record_index, 'spent_wan', spent_wan,
+           '实际支出为负数（' || format('{:,.2f}', spent_wan) || ' 万元）', null
+    from f where spent_wan < 0
+    union all
+    select evaluation_id, content_hash, record_index, 'self_score', self_score,
+           '自评分 ' || format('{:g}', self_score) || ' 不在 ' || format('{:g}', $score_min::double) || '–'
+               || format('{:g}', $score_max::double) || ' 分之间', null
+    from f where self_score < $score_min or self_score > $score_max
     union all
     select evaluation_id, content_hash, record_index, 'year', year,
            '年度 ' || year || ' 不在 ' || $first_year || '–' || $last_year || ' 之间', null
