@@ -11,12 +11,17 @@ filters = layout.header("扣分原因", "各指标扣了多少分、扣分原因
 layout.require_reports()
 layout.require_matches(filters)
 lost = data.points_lost(filters)
+covered = data.deduction_coverage(filters)
+with_rows = (covered["n_with_indicators"], covered["n_reports"], "份自评报告列有指标得分")
+with_reasons = (covered["n_with_reasons"], covered["n_reports"], "份自评报告写明了扣分原因或存在的问题")
 reasons = data.reason_categories(filters)
 present = reasons["totals"].filter(pl.col("n_mentions") > 0)["category"].to_list()
 
 left, right = st.columns(2)
-left.plotly_chart(charts.points_lost_figure(lost["level1"], "level1"), theme=None, key="deductions_level1")
-right.plotly_chart(charts.points_lost_figure(lost["level3"], "level3"), theme=None, key="deductions_level3")
+layout.chart(charts.points_lost_figure(lost["level1"], "level1"), key="deductions_level1", based_on=with_rows,
+             where=left)
+layout.chart(charts.points_lost_figure(lost["level3"], "level3"), key="deductions_level3", based_on=with_rows,
+             where=right)
 layout.table(lost["level3"], ["level1_group", "indicator", "n_reports_scored", "n_reports_deducted", "n_deductions",
                               "points_lost_total", "weight_total", "share_reports_deducted"],
              key="deductions_indicator_table", file_stem="指标扣分")
@@ -30,8 +35,9 @@ if indicators:
 
 st.subheader("原因类别")
 left, right = st.columns(2)
-left.plotly_chart(charts.reason_categories_figure(reasons["totals"]), theme=None, key="deductions_categories")
-right.plotly_chart(charts.reason_trend_figure(reasons["trend"]), theme=None, key="deductions_trend")
+layout.chart(charts.reason_categories_figure(reasons["totals"]), key="deductions_categories",
+             based_on=with_reasons, where=left)
+layout.chart(charts.reason_trend_figure(reasons["trend"]), key="deductions_trend", based_on=with_reasons, where=right)
 if not present:
     st.info("当前筛选下的报告没有写明扣分原因或存在的问题。")
     st.stop()

@@ -22,18 +22,18 @@ st.caption(figures.coverage(head["n_with_amounts"], head["n_money_population"], 
 layout.doubtful_note(head)
 by_unit_year = data.execution_by_unit_year(filters, basis=basis)
 
-st.plotly_chart(charts.execution_heatmap_figure(by_unit_year), theme=None, key="execution_heatmap")
+layout.chart(charts.execution_heatmap_figure(by_unit_year), key="execution_heatmap", based_on="money", head=head)
 layout.table(by_unit_year, ["department_canonical", "year", "n_projects", "budget_wan", "spent_wan",
                             "execution_rate_weighted", "execution_rate_median", "share_under_90", "share_under_95"],
              key="execution_unit_year_table", file_stem="单位年度执行率")
 
 st.subheader("执行率分布")
-st.plotly_chart(charts.execution_bands_figure(data.execution_bands(filters, basis=basis)), theme=None,
-                key="execution_bands")
+layout.chart(charts.execution_bands_figure(data.execution_bands(filters, basis=basis)), key="execution_bands",
+             based_on="money", head=head)
 
 st.subheader("执行率最低的项目")
 lowest = data.lowest_executors(filters, basis=basis)
-st.plotly_chart(charts.lowest_executors_figure(lowest), theme=None, key="execution_lowest")
+layout.chart(charts.lowest_executors_figure(lowest), key="execution_lowest", based_on="money", head=head)
 layout.table(lowest, ["project_name", "department_canonical", "year", "budget_wan", "spent_wan", "unspent_wan",
                       "execution_rate", "self_score", "grade"],
              key="execution_lowest_table", file_stem="执行率最低的项目")
@@ -41,7 +41,7 @@ layout.table(lowest, ["project_name", "department_canonical", "year", "budget_wa
 st.subheader("预算与支出")
 st.caption("按全年预算数（调整后）统计。")
 units = data.unit_summary(filters)
-st.plotly_chart(charts.budget_vs_spend_figure(units), theme=None, key="execution_budget_spend")
+layout.chart(charts.budget_vs_spend_figure(units), key="execution_budget_spend", based_on="money", head=head)
 layout.table(units.sort("budget_wan", descending=True, nulls_last=True),
              ["department_canonical", "n_with_amounts", "budget_wan", "spent_wan", "execution_rate_weighted"],
              key="execution_units_table", file_stem="单位预算与支出")

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts_inflation as charts
 from dashboard.ui import data as page_data
 from dashboard.ui import data_inflation as data
-from dashboard.ui import figures
+from dashboard.ui import figures, layout
 from dashboard.ui.drill import follow_pending, request_open
 from dashboard.ui.export import download_buttons
 from dashboard.ui.inflation_labels import FLAG_LABELS, chinese_columns, with_flag_labels
@@ -86,8 +86,10 @@ def _on_point_select() -> None:
         request_open(points[0].get("customdata"))
 
 
-st.plotly_chart(charts.score_vs_execution_flagged(risk), key="inflation_scatter", on_select=_on_point_select,
-                selection_mode="points")
+plotted = risk.filter(pl.col("self_score").is_not_null() & pl.col("execution_rate").is_not_null()).height
+layout.chart(charts.score_vs_execution_flagged(risk), key="inflation_scatter", on_select=_on_point_select,
+             selection_mode="points", theme="streamlit",
+             based_on=(plotted, risk.height, "份报告同时写明了自评分与执行率"))
 st.caption("右上角是正常区域；执行率低却得高分（左上方）、尤其是红色菱形的报告最值得核查。点选一个点可打开该项目。")
 
 # --- Unit index --------------------------------------------------------------------------------
@@ -95,7 +97,8 @@ st.subheader("单位虚高指数")
 units = data.unit_inflation(filters)
 st.caption("虚高指数 = 该单位当年平均虚高分差 − 同年各单位分差中位数 + 被标记报告占比加分；正数表示比同行更“虚高”。"
            "本指数只按单位和年度筛选。")
-st.plotly_chart(charts.unit_inflation_bars(units), key="inflation_unit_chart")
+layout.chart(charts.unit_inflation_bars(units), key="inflation_unit_chart", theme="streamlit",
+             based_on=(int(units["n_reports"].sum()), int(units["n_reports"].sum()), "份报告（按单位和年度筛选）"))
 unit_table = chinese_columns(units, UNIT_COLUMNS)
 st.dataframe(for_display(unit_table), key="inflation_unit_table", hide_index=True,
              column_config={"被标记报告占比": st.column_config.NumberColumn(format="percent")})

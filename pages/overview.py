@@ -7,6 +7,10 @@ from dashboard import charts
 from dashboard.ui import data, figures, layout
 from dashboard.ui.filters import KIND_LABELS
 
+# Which reports each ranking metric stands on (layout.COVERAGE).
+RANKING_BASIS = {"execution_rate_weighted": "money", "budget_wan": "money", "self_score_mean": "scores",
+                 "share_excellent": "grades", "n_evaluations": "reports"}
+
 filters = layout.header("总览", "所筛选报告的主要数字、逐年趋势与单位排名。金额与执行率只统计项目支出自评，"
                                 "部门整体支出评价与财政重点/第三方评价单独列示、不相加。")
 layout.require_reports()
@@ -45,8 +49,8 @@ layout.table(kinds.with_columns(pl.col("kind").replace_strict(KIND_LABELS, defau
 
 trend = data.trend_by_year(filters)
 left, right = st.columns(2)
-left.plotly_chart(charts.trend_amounts_figure(trend), theme=None, key="overview_trend_amounts")
-right.plotly_chart(charts.trend_scores_figure(trend), theme=None, key="overview_trend_scores")
+layout.chart(charts.trend_amounts_figure(trend), key="overview_trend_amounts", based_on="money", head=head, where=left)
+layout.chart(charts.trend_scores_figure(trend), key="overview_trend_scores", based_on="scores", head=head, where=right)
 layout.table(trend, ["year", "n_evaluations", "n_projects", "n_with_amounts", "budget_wan", "spent_wan",
                      "execution_rate_weighted", "self_score_mean", "share_excellent", "share_band_excellent",
                      "n_grade_mismatch", "n_flagged_reports", "n_high_risk_reports"],
@@ -56,7 +60,8 @@ st.subheader("单位排名")
 metric = st.selectbox("排名依据", list(charts.RANKING_METRICS), key="overview_rank_metric",
                       format_func=lambda m: charts.RANKING_METRICS[m][0])
 units = data.unit_summary(filters)
-st.plotly_chart(charts.unit_ranking_figure(units, metric), theme=None, key="overview_ranking")
+layout.chart(charts.unit_ranking_figure(units, metric), key="overview_ranking", head=head,
+             based_on=RANKING_BASIS.get(metric, "reports"))
 layout.table(units.sort(metric, descending=True, nulls_last=True),
              ["department_canonical", "n_evaluations", "n_projects", "n_with_amounts", "budget_wan", "spent_wan",
               "execution_rate_weighted", "execution_rate_median", "self_score_mean", "share_excellent", "n_problems"],

@@ -20,13 +20,14 @@ figures.show(cells[3], "n_grade_mismatch", head["n_grade_mismatch"])
 bin_width = st.segmented_control("分数段宽度", list(BIN_WIDTHS), format_func=BIN_WIDTHS.get, default=5,
                                  key="scores_bin_width") or 5
 bins = data.score_bins_by_year(filters, bin_width=bin_width)
-st.plotly_chart(charts.score_histogram_figure(bins), theme=None, key="scores_histogram")
+layout.chart(charts.score_histogram_figure(bins), key="scores_histogram", based_on="scores", head=head)
 
 summary = data.score_summary(filters)
 left, right = st.columns(2)
-left.plotly_chart(charts.score_box_figure(summary["year"], "year"), theme=None, key="scores_box_year")
-right.plotly_chart(charts.score_box_figure(summary["department_canonical"], "department_canonical"),
-                   theme=None, key="scores_box_unit")
+layout.chart(charts.score_box_figure(summary["year"], "year"), key="scores_box_year", based_on="scores", head=head,
+             where=left)
+layout.chart(charts.score_box_figure(summary["department_canonical"], "department_canonical"), key="scores_box_unit",
+             based_on="scores", head=head, where=right)
 layout.table(summary["department_canonical"],
              ["department_canonical", "n_scored", "self_score_mean", "self_score_p25", "self_score_median",
               "self_score_p75", "self_score_min", "self_score_max"],
@@ -35,19 +36,21 @@ layout.table(summary["department_canonical"],
 st.subheader("等级构成")
 mix = data.grade_mix(filters)
 left, right = st.columns(2)
-left.plotly_chart(charts.grade_mix_figure(mix["year"], "year"), theme=None, key="scores_grades_year")
-right.plotly_chart(charts.grade_mix_figure(mix["department_canonical"], "department_canonical"),
-                   theme=None, key="scores_grades_unit")
+layout.chart(charts.grade_mix_figure(mix["year"], "year"), key="scores_grades_year", based_on="grades", head=head,
+             where=left)
+layout.chart(charts.grade_mix_figure(mix["department_canonical"], "department_canonical"), key="scores_grades_unit",
+             based_on="grades", head=head, where=right)
 
 st.subheader("90分附近的扎堆")
 st.caption("比较刚好达到“优”（90—92分）与略低于它（88—90分）的报告数：上方远多于下方，提示分数可能被凑过分界。")
 bunching = data.threshold_bunching(filters)
-st.plotly_chart(charts.bunching_figure(bunching, 90), theme=None, key="scores_bunching")
+layout.chart(charts.bunching_figure(bunching, 90), key="scores_bunching", based_on="scores", head=head)
 layout.table(bunching, ["year", "threshold", "n_just_below", "n_at_or_above", "ratio_above_to_below"],
              key="scores_bunching_table", file_stem="等级分界扎堆")
 
 st.subheader("自评分与执行率")
 pairs = data.score_vs_execution(filters)
-st.plotly_chart(charts.score_vs_execution_figure(pairs), theme=None, key="scores_vs_execution")
+layout.chart(charts.score_vs_execution_figure(pairs), key="scores_vs_execution", head=head,
+             based_on=(pairs.height, head["n_score_population"], "份自评报告同时写明了自评分与执行率"))
 layout.table(pairs, ["project_name", "department_canonical", "year", "execution_rate", "self_score", "grade",
                      "budget_wan"], key="scores_pairs_table", file_stem="自评分与执行率", height=300)

@@ -263,6 +263,14 @@ def indicator_raw_headings(filters: Filters, db: Path, indicator: str | None = N
 
 
 @page_data
+def deduction_coverage(filters: Filters, db: Path) -> dict:
+    """How many self-evaluations in scope the 扣分原因 charts stand on: n_reports, n_with_indicators
+    (points lost), n_with_reasons (a deduction reason or a stated problem)."""
+    frame = population_query("page_deduction_coverage", filters, "self", db)
+    return frame.row(0, named=True)
+
+
+@page_data
 def reason_categories(filters: Filters, db: Path) -> dict[str, pl.DataFrame]:
     """Deduction reasons and stated problems by taxonomy category: totals and the trend by year."""
     trend = population_query("reason_categories_by_year", filters, "self", db)

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard.ui import data, export, filters, navigation, theme
+from dashboard.ui import data, export, figures, filters, navigation, theme
 from dashboard.ui.labels import labelled
 from dashboard.warehouse import WarehouseError
 
@@ -64,6 +64,29 @@ def no_match() -> None:
     """Stop the page with the no-match message."""
     st.info(NO_MATCH)
     st.stop()
+
+
+# What a chart stands on, from the page's headline: (count with the value, count in scope, words).
+COVERAGE = {
+    "money": ("n_with_amounts", "n_money_population", "份项目支出自评写明了预算与支出"),
+    "scores": ("n_scored", "n_score_population", "份自评报告写明了自评分"),
+    "grades": ("n_graded", "n_score_population", "份自评报告写明了自评等级"),
+    "reports": ("n_evaluations", "n_evaluations", "份报告"),
+}
+
+
+def chart(fig, *, key: str, based_on: str | tuple, head: dict | None = None, where=None, **kwargs) -> None:
+    """A Plotly chart with its coverage caption (基于 N / M 份…): `based_on` names a COVERAGE entry read
+    from the page's headline `head`, or is (n, of, words) counted by the page itself."""
+    target = where or st
+    kwargs.setdefault("theme", None)
+    target.plotly_chart(fig, key=key, **kwargs)
+    if isinstance(based_on, str):
+        n_key, of_key, what = COVERAGE[based_on]
+        n, of = (head or {}).get(n_key), (head or {}).get(of_key)
+    else:
+        n, of, what = based_on
+    target.caption(figures.coverage(n, of, what))
 
 
 def require_matches(current: filters.Filters) -> dict:
