@@ -18,9 +18,9 @@ from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
 from dashboard.ui.layout import chinese_uploader, header
 from dashboard.ui.suspicious import explain_failure, with_suspicious
 from dashboard.ui.theme import fmt_count, for_display
-from dashboard.ui.upload import (file_label, ingest_uploads, load_running, original_names, save_uploads,
-                                 with_original_names)
-from dashboard.warehouse import WAITING_MESSAGE, WarehouseError
+from dashboard.ui import upload_jobs
+from dashboard.ui.upload import file_label, load_running, loaded_hashes, original_names, save_uploads, with_original_names
+from dashboard.warehouse import WarehouseError
 
 # Fields a user may correct, with their Chinese names (all are in dashboard.ingest.load.CORRECTABLE_FIELDS).
 FIELD_LABELS = {
@@ -49,24 +49,60 @@ if st.button("导入上传的文件", key="admin_ingest_button", type="primary")
     if not files:
         st.warning("请先选择要上传的报告文件。")
     else:
-        batch = save_uploads([(f.name, f) for f in files], uploaded_by=who_uploads.strip() or None)
-        lines = [f"{name}: {reason}" for name, reason in batch.rejected]
-        summary = None
-        if batch.saved:
-            if load_running():
-                st.info(WAITING_MESSAGE + "本次导入会在其完成后自动开始。")
-            bar = st.progress(0.0, text=f"正在导入 {len(batch.saved)} 个文件…")
-            summary = ingest_uploads(batch, on_progress=lambda done, total: bar.progress(
-                done / total, text=f"已处理 {done} / {total} 个文件"))
-            bar.empty()
-            names = original_names()
-            lines = [with_original_names(line, names) for line in summary.lines()] + lines
-        st.session_state[STATE_LAST_LOAD] = (summary is not None and summary.ok and not batch.rejected, lines)
+        # Content already loaded or already waiting in a job is reported here and never saved.
+        batch = save_uploads([(f.name, f) for f in files], uploaded_by=who_uploads.strip() or None,
+                             loaded_hashes=loaded_hashes(), pending_hashes=upload_jobs.pending_hashes())
+        job_id = upload_jobs.start_job(batch, uploaded_by=who_uploads.strip() or None) if batch.saved else None
+        st.session_state[STATE_LAST_LOAD] = {
+            "job": job_id, "saved": len(batch.saved),
+            "lines": [f"{name}: {reason}" for name, reason in batch.duplicates + batch.rejected]}
 last_load = st.session_state.get(STATE_LAST_LOAD)
-if last_load:
-    ok, lines = last_load
-    (st.success if ok else st.warning)("本次导入完成。" if ok else "本次导入有未成功的文件，详见下方说明。")
-    st.text("\n".join(lines))  # file names come from the browser: plain text only
+if isinstance(last_load, dict):
+    last_job = upload_jobs.read_job(last_load["job"]) if last_load["job"] else None
+    if last_job is not None and last_job.get("state") in upload_jobs.UNFINISHED:
+        st.info(f"已保存 {last_load['saved']} 个文件，正在服务器后台导入：刷新、离开或关闭页面都不会中断导入，"
+                "进度和结果显示在下方“导入任务”中。")
+    elif not last_load["job"]:
+        st.warning("没有需要导入的新文件。")
+    if last_load["lines"]:
+        st.warning(f"{len(last_load['lines'])} 个文件未上传：")
+        st.text("\n".join(last_load["lines"]))  # file names come from the browser: plain text only
+
+# Upload jobs run in a worker process of their own: this panel only reads their job files, polling
+# while one is unfinished, and reruns the page once they are all done (fresh file tables, no polling).
+jobs_unfinished = bool(upload_jobs.unfinished_jobs())
+
+
+@st.fragment(run_every=1.0 if jobs_unfinished else None)
+def upload_jobs_panel() -> None:
+    jobs = upload_jobs.list_jobs()
+    unfinished = [j for j in jobs if j.get("state") in upload_jobs.UNFINISHED]
+    if jobs_unfinished and not unfinished:
+        st.rerun()
+    if unfinished:
+        upload_jobs.ensure_worker()  # after a server restart or a worker that died: take the jobs up again
+    finished = [j for j in jobs if j.get("state") == upload_jobs.FINISHED][::-1][:6]
+    if not unfinished and not finished:
+        return
+    st.markdown("#### 导入任务")
+    for job in unfinished:
+        text, share = upload_jobs.job_status(job)
+        if share is None:
+            st.info(text)
+        else:
+            st.progress(min(max(share, 0.0), 1.0), text=text)
+    if unfinished:
+        st.caption("导入在服务器后台进行：刷新、离开或关闭页面都不会中断，回到本页即可看到进度和结果。")
+    for index, job in enumerate(finished[:1] if unfinished else finished):
+        if index == 1:
+            st.caption("此前的导入：")
+        ok, headline, lines = upload_jobs.job_outcome(job)
+        (st.success if ok else st.warning)(headline)
+        if lines:
+            st.text("\n".join(lines))  # file names come from the browser: plain text only
+
+
+upload_jobs_panel()
 
 # --- Files -------------------------------------------------------------------------------------
 st.subheader("文件状态")

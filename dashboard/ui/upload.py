@@ -3,16 +3,19 @@
 Nothing from the browser reaches a path: a stored file is `<uuid4 hex><extension>` in settings
 upload_dir, the extension taken from a fixed list. The name the user saw is kept in
 `uploads.jsonl` beside the files, so the page can show failures under the original name.
+Content already loaded (same sha256 as a loaded report) or already waiting in an upload job is
+reported as a duplicate and never saved. Loading runs as a background job: dashboard/ui/upload_jobs.py.
 No streamlit here.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,12 +34,14 @@ class SavedUpload:
     original_name: str  # as the browser sent it, cleaned for display
     stored_path: Path
     size_bytes: int
+    content_hash: str | None = None  # sha256 of the content, as the loader computes it
 
 
 @dataclass
 class UploadBatch:
     saved: list[SavedUpload] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (original name, reason in Chinese)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (original name, reason): not saved
 
 
 def shown_name(name: str | None) -> str:
@@ -80,7 +85,16 @@ def _chunks(data: bytes | BinaryIO) -> Iterable[bytes]:
         yield chunk
 
 
-def _save_one(name: str, data: bytes | BinaryIO, directory: Path, limit_bytes: int) -> SavedUpload | str:
+def content_hash(data: bytes | BinaryIO) -> str:
+    """The sha256 of an upload's content (hex), as the loader computes it for a file."""
+    digest = hashlib.sha256()
+    for chunk in _chunks(data):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _save_one(name: str, data: bytes | BinaryIO, directory: Path, limit_bytes: int,
+              digest: str | None = None) -> SavedUpload | str:
     """The saved upload, or the reason it was refused (in Chinese)."""
     extension = safe_extension(name)
     if extension is None:
@@ -104,18 +118,50 @@ def _save_one(name: str, data: bytes | BinaryIO, directory: Path, limit_bytes: i
     if size == 0:
         target.unlink(missing_ok=True)
         return "文件为空"
-    return SavedUpload(shown_name(name), target, size)
+    return SavedUpload(shown_name(name), target, size, digest)
+
+
+DUPLICATE_LOADED = "内容与已导入的报告相同，未重复上传"
+
+
+def _duplicate_reason(digest: str, loaded: Collection[str], pending: Mapping[str, str],
+                      seen: dict[str, str]) -> str | None:
+    if digest in loaded:
+        return DUPLICATE_LOADED
+    if digest in pending:
+        return f"内容与正在等待导入的 {pending[digest]} 相同，未重复上传"
+    if digest in seen:
+        return f"内容与本次选择的 {seen[digest]} 相同，未重复上传"
+    return None
 
 
 def save_uploads(files: Iterable[tuple[str, bytes | BinaryIO]], upload_dir: str | os.PathLike | None = None,
-                 max_mb: float | None = None, uploaded_by: str | None = None) -> UploadBatch:
-    """Store uploaded files (name as sent, content) under server-chosen names; log the original names."""
+                 max_mb: float | None = None, uploaded_by: str | None = None, *,
+                 loaded_hashes: Collection[str] | None = None,
+                 pending_hashes: Mapping[str, str] | None = None) -> UploadBatch:
+    """Store uploaded files (name as sent, content) under server-chosen names; log the original names.
+
+    With loaded_hashes (content hashes of reports in the warehouse) and pending_hashes (hash -> the
+    name it was uploaded under, for files waiting in an upload job), a file whose content is already
+    there, or appears twice in this batch, is listed in `duplicates` and not saved.
+    """
     directory = _upload_dir(upload_dir)
     limit_bytes = int(float(max_mb if max_mb is not None else settings.get("max_upload_mb")) * (1 << 20))
+    check = loaded_hashes is not None or pending_hashes is not None
+    loaded, pending = loaded_hashes or (), pending_hashes or {}
+    seen: dict[str, str] = {}
     batch = UploadBatch()
     for name, data in files:
         try:
-            result = _save_one(name, data, directory, limit_bytes)
+            digest = None
+            if check and safe_extension(name) is not None:
+                digest = content_hash(data)
+                reason = _duplicate_reason(digest, loaded, pending, seen)
+                if reason is not None:
+                    batch.duplicates.append((shown_name(name), reason))
+                    continue
+                seen[digest] = shown_name(name)
+            result = _save_one(name, data, directory, limit_bytes, digest)
         except OSError as exc:
             result = f"保存上传文件失败（{exc.strerror or type(exc).__name__}）"
         if isinstance(result, str):
@@ -131,7 +177,8 @@ def _log(directory: Path, saved: list[SavedUpload], uploaded_by: str | None) -> 
     now = datetime.now().isoformat(timespec="seconds")
     lines = "".join(
         json.dumps({"stored": s.stored_path.name, "original": s.original_name, "size_bytes": s.size_bytes,
-                    "uploaded_at": now, "uploaded_by": uploaded_by}, ensure_ascii=False) + "\n"
+                    "content_hash": s.content_hash, "uploaded_at": now, "uploaded_by": uploaded_by},
+                   ensure_ascii=False) + "\n"
         for s in saved)
     with open(directory / UPLOAD_LOG, "a", encoding="utf-8") as fh:
         fh.write(lines)
@@ -175,13 +222,19 @@ def file_label(source: str | None, names: dict[str, str]) -> str | None:
     return names.get(base, base)
 
 
-def ingest_uploads(batch: UploadBatch, db_path: str | os.PathLike | None = None,
-                   on_progress: Callable[[int, int], None] | None = None):
-    """Load the saved uploads (the loader's own lock serialises this with any other load)."""
-    from dashboard.ingest.load import ingest_paths
+def loaded_hashes(db_path: str | os.PathLike | None = None) -> set[str]:
+    """Content hashes the warehouse's current version already holds (loaded, or known as another format
+    of a loaded report); none yet: empty. A report that failed is not among them: the loader retries it.
+    """
+    from dashboard.warehouse import QUERIES_DIR, WarehouseError, current_version_file, run_sql_file
 
-    return ingest_paths([str(s.stored_path) for s in batch.saved], db_path=db_path, progress=False, echo=False,
-                        on_progress=on_progress)
+    if current_version_file(db_path) is None:
+        return set()
+    try:
+        statuses = run_sql_file(QUERIES_DIR / "load" / "report_statuses.sql", db_path=db_path)
+    except WarehouseError:
+        return set()  # unreadable now: the loader still skips loaded content by its hash
+    return set(statuses.filter(statuses["status"] != "failed")["content_hash"].to_list())
 
 
 def load_running(db_path: str | os.PathLike | None = None) -> bool:

@@ -4,6 +4,7 @@ flags and survive a later load, suspicious values marked, a running load reporte
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
 from dashboard.ingest.load import ingest_paths
+from dashboard.ui import upload_jobs
 from dashboard.warehouse import run_query, write_lock
 
 PAGE = settings.ROOT / "pages" / "data_admin.py"
@@ -77,16 +79,25 @@ def test_upload_stores_server_names_and_loads(tmp_path, monkeypatch):
         ("../../富民县 2024 报告.txt", SEEDS[1].read_bytes(), "text/plain"),
         ("扫描件;$x.pdf", (BAD / "scanned.pdf").read_bytes(), "application/pdf"),
     ]).run()  # other types are refused by the widget itself (and by save_uploads: tests/ui/test_upload.py)
-    at.button(key="admin_ingest_button").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    summary = _texts(at)
-    assert "导入 1、" in summary and "失败 1" in summary
-    assert "扫描件;$x.pdf: " in summary and "没有文字层" in summary  # shown under the name the user chose
-    stored = sorted(p.name for p in (tmp_path / "uploads").iterdir() if p.name != "uploads.jsonl")
-    assert len(stored) == 2 and all(re.fullmatch(r"[0-9a-f]{32}\.(txt|pdf)", n) for n in stored)
+    with write_lock(db):  # the background job waits, so its stored files are still there to look at
+        at.button(key="admin_ingest_button").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        stored = sorted(p.name for p in (tmp_path / "uploads").iterdir() if p.is_file() and p.name != "uploads.jsonl")
+        assert len(stored) == 2 and all(re.fullmatch(r"[0-9a-f]{32}\.(txt|pdf)", n) for n in stored)
     assert not (tmp_path / "富民县 2024 报告.txt").exists()
+    (job,) = upload_jobs.list_jobs(tmp_path / "uploads")  # loaded by a background job (tests/ui/test_upload_jobs.py)
+    deadline = time.monotonic() + 120
+    while upload_jobs.read_job(job["id"], tmp_path / "uploads")["state"] != "done":
+        assert time.monotonic() < deadline, "the upload job did not finish"
+        time.sleep(0.1)
+    at.run()
+    headline = next(w.value for w in at.warning if "完成导入" in w.value)
+    assert "导入 1、" in headline and "失败 1" in headline
+    summary = _texts(at)
+    assert "扫描件;$x.pdf: " in summary and "没有文字层" in summary  # shown under the name the user chose
     statuses = run_query("page_admin_reports", {}, db)
     assert statuses.height == 3 and set(statuses["status"]) == {"loaded", "failed"}
+    assert not any(p.is_file() and p.name != "uploads.jsonl" for p in (tmp_path / "uploads").iterdir())  # pruned
     failures = _table(at, "失败类型")
     assert list(failures["文件名"]) == ["扫描件;$x.pdf"]
 
