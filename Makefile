@@ -26,12 +26,18 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-# Builds the demo warehouse (the generated demo county) when none exists.
+# Builds the demo warehouse (the generated demo county) when none exists, and the demo accounts
+# (admin / leader / dept, password demo-2024) when the security file holds no account at all.
 warehouse: $(STAMP)
 	@if [ ! -e "$(DB)" ]; then $(BIN)/python -m dashboard demo --warehouse --db "$(DB)"; fi
+	@$(BIN)/python -m dashboard users demo --db "$(DB)"
+
+# Binds 127.0.0.1 unless PERF_SERVER_ADDRESS says otherwise (e.g. 0.0.0.0 behind the bureau's proxy).
+ADDRESS = $(shell $(BIN)/python -c "from dashboard import settings; print(settings.get('server_address'))" 2>/dev/null || echo 127.0.0.1)
 
 run: $(STAMP) warehouse
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	@echo "登录：演示账号 admin（数据管理员）、leader（领导）、dept（部门），密码 demo-2024；创建正式账号：$(BIN)/python -m dashboard users add 账号名 --role admin"
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
@@ -43,4 +49,4 @@ bench: $(STAMP) warehouse
 	$(BIN)/python -m dashboard.ui.rerender_bench --db "$(DB)"
 
 clean:
-	rm -rf $(VENV) .pytest_cache data/warehouse.duckdb* data/demo
+	rm -rf $(VENV) .pytest_cache data/warehouse.duckdb* data/demo  # accounts (data/security.sqlite) are kept

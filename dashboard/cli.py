@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--misses", action="store_true", help="list every field that does not match")
     p.set_defaults(func=_cmd_evaluate_layouts)
 
+    from dashboard.auth.cli import add_parser as add_users_parser
+
+    add_users_parser(sub)
+
     p = sub.add_parser("bench", help="print page-data latency figures")
     p.add_argument("--db", default=None)
     p.add_argument("--readers", type=int, default=8)

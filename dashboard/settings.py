@@ -48,6 +48,14 @@ SETTINGS: tuple[Setting, ...] = (
             "A long load publishes a warehouse version every this many files: a killed load loses at most these."),
     Setting("keep_uploads", False, "Keep uploaded files in upload_dir after their load job (default: delete them)."),
     Setting("cache_ttl_seconds", 600, "How long a collected frame stays cached in the dashboard."),
+    Setting("security_db_path", str(ROOT / "data" / "security.sqlite"),
+            "Accounts and the audit trail (SQLite, outside the warehouse versions: a rebuild never loses them)."),
+    Setting("session_minutes", 480, "A signed-in session ends after this many minutes."),
+    Setting("sign_in_max_failures", 5,
+            "Failed sign-ins of one account within the window before it is locked (an address: four times this)."),
+    Setting("sign_in_window_minutes", 15, "The window of sign_in_max_failures, and how long a lock lasts, in minutes."),
+    Setting("server_address", "127.0.0.1",
+            "The address `make run` binds (127.0.0.1: this machine only; 0.0.0.0: every interface)."),
     Setting("demo_seed", 20241, "Seed of the generated demo corpus."),
 )
 

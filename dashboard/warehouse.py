@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -242,6 +243,32 @@ def close_connections(db_path: str | os.PathLike | None = None) -> None:
                 del _readers[version]
 
 
+# ---------------------------------------------------------------------------------------------
+# Read scope: the units a signed-in account may read
+
+
+class _AllUnits:
+    def __repr__(self) -> str:
+        return "ALL_UNITS"
+
+
+ALL_UNITS = _AllUnits()
+_read_scope: ContextVar = ContextVar("read_scope", default=ALL_UNITS)
+
+
+def set_read_scope(units) -> None:
+    """Every later read in this context sees only these units' reports (ALL_UNITS: every unit).
+
+    The dashboard sets it from the signed-in account at the top of each run, before any read; the
+    command line and the loader read everything."""
+    _read_scope.set(units if units is ALL_UNITS else tuple(units))
+
+
+def read_scope():
+    """The current read scope: ALL_UNITS or a tuple of canonical unit names."""
+    return _read_scope.get()
+
+
 def run_query(name: str, params: dict | None = None, db_path: str | os.PathLike | None = None) -> pl.DataFrame:
     """Run queries/<name>.sql with bound parameters on a fresh cursor; a missing parameter is null."""
     return run_sql_file(query_path(name), params, db_path)
@@ -262,6 +289,11 @@ def run_sql_file(path: str | os.PathLike, params: dict | None = None,
     try:
         cursor = reader.con.cursor()
         try:
+            scope = _read_scope.get()
+            if scope is not ALL_UNITS:
+                # The staging views (queries/schema/002_staging.sql) keep only these units' rows; a
+                # variable of this cursor alone, bound as a parameter.
+                cursor.execute("set variable scope_units = $units", {"units": list(scope)})
             return cursor.sql(sql, params=bound).pl() if bound else cursor.sql(sql).pl()
         finally:
             cursor.close()

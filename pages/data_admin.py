@@ -1,13 +1,13 @@
-"""数据管理: upload report files and load them with progress; files that failed and why; values that look
-wrong; corrections of extracted fields (kept with who/when/old/new, surviving re-ingestion)."""
+"""数据管理 (数据管理员 only): upload report files and load them in the background; files that failed and
+why; the 待核实 list of implausible values; records that lack a field; corrections of extracted fields
+(kept with the signed-in account, when, old and new value, surviving re-ingestion)."""
 from __future__ import annotations
-
-from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from dashboard import settings
+from dashboard.auth import session, store
 from dashboard.ingest.load import CorrectionError, add_correction
 from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
 from dashboard.ui import data_inflation as data
@@ -16,7 +16,7 @@ from dashboard.ui.export import download_buttons
 from dashboard.ui.filters import KIND_LABELS
 from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
 from dashboard.ui.layout import chinese_uploader, header
-from dashboard.ui.suspicious import explain_failure, with_suspicious
+from dashboard.ui.failures import explain_failure
 from dashboard.ui.theme import fmt_count, for_display
 from dashboard.ui import upload_jobs
 from dashboard.ui.upload import file_label, load_running, loaded_hashes, original_names, save_uploads, with_original_names
@@ -32,6 +32,7 @@ FIELD_LABELS = {
 STATE_LAST_LOAD = "admin_last_load"
 STATE_LAST_CORRECTION = "admin_last_correction"
 
+account = session.require_role("admin")
 filters = header("数据管理", "上传报告并导入；查看读取失败的文件和提示；核对可疑数值；更正抽取错误的字段（保留更正人、时间、原值和新值，重新导入后仍然有效）。")
 names = original_names()
 
@@ -43,16 +44,18 @@ st.file_uploader(
     f"选择报告文件（可多选；{' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {max_mb} MB）",
     type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True, key="admin_upload",
     max_upload_size=max_mb)
-who_uploads = st.text_input("导入人（可选）", key="admin_uploader", max_chars=40)
 if st.button("导入上传的文件", key="admin_ingest_button", type="primary"):
     files = st.session_state.get("admin_upload") or []
     if not files:
         st.warning("请先选择要上传的报告文件。")
     else:
         # Content already loaded or already waiting in a job is reported here and never saved.
-        batch = save_uploads([(f.name, f) for f in files], uploaded_by=who_uploads.strip() or None,
+        batch = save_uploads([(f.name, f) for f in files], uploaded_by=account.name,
                              loaded_hashes=loaded_hashes(), pending_hashes=upload_jobs.pending_hashes())
-        job_id = upload_jobs.start_job(batch, uploaded_by=who_uploads.strip() or None) if batch.saved else None
+        job_id = upload_jobs.start_job(batch, uploaded_by=account.name) if batch.saved else None
+        store.audit(account.name, "upload", f"导入任务 {job_id or '（无）'}",
+                    f"保存 {len(batch.saved)} 个文件；重复 {len(batch.duplicates)}；拒收 {len(batch.rejected)}",
+                    role=account.role, address=session.client_address())
         st.session_state[STATE_LAST_LOAD] = {
             "job": job_id, "saved": len(batch.saved),
             "lines": [f"{name}: {reason}" for name, reason in batch.duplicates + batch.rejected]}
@@ -172,7 +175,6 @@ else:
                         format_func=lambda i: f"{rows[i]['project_name'] or '（未写明项目名称）'} · "
                                               f"{rows[i]['field_label']} {rows[i]['value']:g}")
     row = rows[pick]
-    who_checks = st.text_input("核实人（必填）", key="admin_doubtful_who", max_chars=40)
     left, right = st.columns(2)
     actions = []
     if row["suggested"] is not None and row["field"] != "execution_rate":
@@ -183,45 +185,53 @@ else:
         st.caption("执行率由支出 ÷ 预算算得：请核对后在下方“更正字段”中更正预算或支出。")
     for column, label, value, key in actions:
         if column.button(label, key=key):
-            if not who_checks.strip():
-                st.error("请填写核实人。")
-            else:
-                try:
-                    shown = f"{value:g}" if row["field"] != "year" else str(int(value))
-                    add_correction(None, row["content_hash"], row["record_index"], row["field"], shown, who_checks)
-                    st.session_state[STATE_LAST_CORRECTION] = (True, f"已保存：{row['field_label']} 记为 {shown}。")
-                    st.rerun()
-                except (CorrectionError, WarehouseError) as exc:
-                    st.error(f"未保存：{exc}")
+            try:
+                shown = f"{value:g}" if row["field"] != "year" else str(int(value))
+                add_correction(None, row["content_hash"], row["record_index"], row["field"], shown, account.name)
+                store.audit(account.name, "correction", f"{row['project_name'] or '（未写明项目名称）'} · {row['field_label']}",
+                            f"待核实 {row['value']:g} 记为 {shown}", role=account.role, address=session.client_address())
+                st.session_state[STATE_LAST_CORRECTION] = (True, f"已保存：{row['field_label']} 记为 {shown}。")
+                st.rerun()
+            except (CorrectionError, WarehouseError) as exc:
+                st.error(f"未保存：{exc}")
 
-# --- Suspicious values -------------------------------------------------------------------------
-st.subheader("可疑数值")
-evaluations = with_suspicious(data.correctable(filters), this_year=date.today().year)
-suspicious = evaluations.filter(pl.col("is_suspicious")).with_columns(
-    pl.col("suspicious").list.join("；").alias("suspicious_text"))
-st.caption(f"按原样保存、未做修改的数值中，看起来不合常理的：自评分超过100或小于0、金额为负、支出超过预算数倍、"
-           f"年度不在2000至{date.today().year + 1}年之间。请核对原文，必要时在下方更正。")
-if suspicious.is_empty():
-    st.success("筛选范围内没有可疑数值。")
+# --- Partial records ---------------------------------------------------------------------------
+st.subheader("不完整的记录")
+st.caption("报告里没有写明、读取时也没能读出的字段。缺少单位或年度的报告分别归入“单位不详”“年度不详”，"
+           "可在左侧筛选中单独查看；缺少金额的报告不计入金额与执行率。可在下方“更正字段”中补全。")
+evaluations = data.correctable(filters)
+LACKS = {"project_name": "项目名称", "department": "单位", "year": "年度", "self_score": "自评分"}
+MONEY_LACKS = {"budget_wan": "预算", "spent_wan": "实际支出"}  # expected of project self-evaluations only
+lacking = evaluations.with_columns(
+    pl.concat_list([pl.when(pl.col(c).is_null()).then(pl.lit(label)) for c, label in LACKS.items()]
+                   + [pl.when(pl.col(c).is_null() & (pl.col("kind") == "project_self")).then(pl.lit(label))
+                      for c, label in MONEY_LACKS.items()]).list.drop_nulls().alias("lacks"))
+partial = lacking.filter(pl.col("lacks").list.len() > 0).with_columns(
+    pl.col("lacks").list.join("、").alias("lacks_text"),
+    pl.col("file_name").map_elements(lambda n: with_original_names(n, names), return_dtype=pl.String))
+if partial.is_empty():
+    st.success("筛选范围内的记录都写明了项目名称、单位、年度、自评分和金额。")
 else:
-    suspicious_table = chinese_columns(suspicious, ["project_name", "department", "year", "self_score", "budget_wan",
-                                                    "spent_wan", "suspicious_text", "file_name"])
-    st.dataframe(for_display(suspicious_table), key="admin_suspicious", hide_index=True,
-                 column_config={"可疑之处": st.column_config.TextColumn(width="large")})
-    download_buttons(suspicious_table, "数据管理_可疑数值", key="admin_suspicious_download")
+    partial_table = chinese_columns(partial, ["project_name", "department", "year", "lacks_text", "file_name"])
+    st.dataframe(for_display(partial_table), key="admin_partial", hide_index=True)
+    download_buttons(partial_table, "数据管理_不完整的记录", key="admin_partial_download")
 
 # --- Corrections -------------------------------------------------------------------------------
 st.subheader("更正字段")
 if evaluations.is_empty():
     st.info("筛选范围内没有可更正的评价记录。")
 else:
-    order = pl.concat([suspicious.select("evaluation_id"), evaluations.select("evaluation_id")]).unique(maintain_order=True)
-    by_id = {row["evaluation_id"]: row for row in evaluations.iter_rows(named=True)}
-    labels = {e: ("⚠ " if by_id[e]["is_suspicious"] else "") +
+    doubtful_ids = set(doubtful["evaluation_id"].to_list()) if not doubtful.is_empty() else set()
+    flagged = doubtful_ids | set(partial["evaluation_id"].to_list())
+    order = pl.concat([partial.select("evaluation_id"), evaluations.select("evaluation_id")]).unique(maintain_order=True)
+    order = [e for e in order["evaluation_id"].to_list() if e in doubtful_ids] + \
+            [e for e in order["evaluation_id"].to_list() if e not in doubtful_ids]
+    by_id = {row["evaluation_id"]: row for row in lacking.iter_rows(named=True)}
+    labels = {e: ("⚠ " if e in flagged else "") +
                  f"{by_id[e]['project_name'] or '（未写明项目名称）'} · {by_id[e]['department'] or '单位不详'} · "
                  f"{by_id[e]['year'] or '年度不详'} · {with_original_names(by_id[e]['file_name'], names) or ''}"
-              for e in order["evaluation_id"].to_list()}
-    chosen = st.selectbox("评价记录（可疑的排在前面）", list(labels), format_func=lambda e: labels.get(e, e),
+              for e in order}
+    chosen = st.selectbox("评价记录（待核实和不完整的排在前面）", list(labels), format_func=lambda e: labels.get(e, e),
                           key="admin_correct_evaluation")
     field = st.selectbox("字段", list(FIELD_LABELS), format_func=lambda f: FIELD_LABELS[f], key="admin_correct_field")
     record = by_id[chosen]
@@ -231,7 +241,6 @@ else:
     hint = {"kind": "填写 project_self、department_self 或 external", "grade": "填写 优、良、中 或 差",
             "year": "四位数年度，如 2023"}.get(field, "金额以万元计" if field.endswith("_wan") else "")
     new_value = st.text_input("新值", key="admin_correct_value", max_chars=200, help=hint or None)
-    who = st.text_input("更正人（必填）", key="admin_correct_who", max_chars=40)
     if st.button("保存更正", key="admin_correct_save", type="primary"):
         if not new_value.strip():
             st.session_state[STATE_LAST_CORRECTION] = (False, "请填写新值。")
@@ -239,7 +248,11 @@ else:
             st.session_state[STATE_LAST_CORRECTION] = (False, "另一个导入正在进行，请在其完成后再保存更正。")
         else:
             try:
-                add_correction(None, record["content_hash"], record["record_index"], field, new_value, who)
+                add_correction(None, record["content_hash"], record["record_index"], field, new_value, account.name)
+                store.audit(account.name, "correction",
+                            f"{record['project_name'] or '（未写明项目名称）'} · {FIELD_LABELS[field]}",
+                            f"{'（空）' if current_value is None else current_value} → {new_value.strip()}",
+                            role=account.role, address=session.client_address())
                 st.session_state[STATE_LAST_CORRECTION] = (
                     True, f"已保存：{FIELD_LABELS[field]} 改为 {new_value.strip()}。标记与风险分已按更正后的数值重新计算。")
                 st.rerun()

@@ -9,6 +9,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts_inflation as charts
+from dashboard.auth import session, store
+from dashboard.ingest.withdraw import WithdrawError, withdraw
 from dashboard.ui import data_inflation as data
 from dashboard.ui.export import download_buttons
 from dashboard.ui.filters import KIND_LABELS
@@ -18,6 +20,7 @@ from dashboard.ui.layout import header, require_reports
 from dashboard.ui.navigation import URL_EVALUATION, URL_PROJECT
 from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, for_display, register
 from dashboard.ui.upload import file_label, original_names
+from dashboard.warehouse import WarehouseError
 
 HISTORY_COLUMNS = ["year", "kind", "budget_wan", "spent_wan", "execution_rate", "self_score", "grade",
                    "points_lost", "n_problems", "n_flags", "flag_labels", "source"]
@@ -53,14 +56,14 @@ report = None
 if evaluation_id is not None:
     found = data.project_report(evaluation_id=evaluation_id)["report"]
     if found.is_empty():
-        st.warning("网址中的评价编号（evaluation）格式不对或在仓库中不存在，已忽略。")
+        st.warning("网址中的评价编号（evaluation）指向的报告不存在、已撤回或您无权查看，已忽略。")
         evaluation_id = None
     else:
         report = found.row(0, named=True)
         project_key = report["project_key"]
 if evaluation_id is None and project_key is not None:
     if data.project_history(project_key=project_key).is_empty():
-        st.warning("网址中的项目编号（project）格式不对或在仓库中不存在，已忽略。")
+        st.warning("网址中的项目编号（project）指向的项目不存在或您无权查看，已忽略。")
         project_key = None
 
 choices = options["project_key"].to_list()
@@ -168,3 +171,25 @@ if row["full_text"]:
             st.text("\n".join(absent))
 else:
     st.info("没有保存这份报告的原文。")
+
+# --- Withdraw (数据管理员) ------------------------------------------------------------------------
+account = session.current()
+if account is not None and account.is_admin:
+    with st.expander("撤回这份报告（数据管理员）"):
+        st.caption("撤回后，这份报告不再计入任何页面的数字、图表和导出，但仍保存在仓库中，可在“账号与审计”页恢复。"
+                   "撤回人、时间和原因记入审计日志。")
+        reason = st.text_input("撤回原因（必填）", key="project_withdraw_reason", max_chars=200)
+        if st.button("撤回", key="project_withdraw", type="primary"):
+            try:
+                withdraw(None, row["content_hash"], row["record_index"], account.name, reason)
+            except (WithdrawError, WarehouseError) as exc:
+                st.error(f"未撤回：{exc}")
+            else:
+                store.audit(account.name, "withdrawal", f"{row['project_name'] or '（未写明项目名称）'} · "
+                            f"{row['year'] or '年度不详'} · {file_label(row['source'], uploads)}", reason.strip(),
+                            role=account.role, address=session.client_address())
+                for key in (URL_EVALUATION, URL_PROJECT):
+                    if key in st.query_params:
+                        del st.query_params[key]
+                st.success("已撤回。")
+                st.rerun()

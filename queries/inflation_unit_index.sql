@@ -21,4 +21,6 @@ where ($departments is null or list_contains($departments, coalesce(department, 
   and ($year_from is null or year >= $year_from)
   and ($year_to is null or year <= $year_to)
   and (not coalesce($year_unknown, false) or year is null)
+  and (getvariable('scope_units') is null
+       or list_contains(getvariable('scope_units'), coalesce(department, '')))  -- read scope (002_staging.sql)
 order by inflation_index desc, year desc, department

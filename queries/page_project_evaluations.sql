@@ -13,6 +13,8 @@
 --   $project_key    one project's key (evaluation_facts.project_key), or null for all
 select
     f.evaluation_id,
+    f.content_hash,
+    f.record_index,
     f.project_key,
     f.project_name,
     f.project_canonical,

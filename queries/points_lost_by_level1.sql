@@ -21,6 +21,8 @@ with cells as (
       and ($region is null or county = $region)
       and ($grade is null or grade = $grade)
       and ($kinds is null or list_contains($kinds, kind))
+      and (getvariable('scope_units') is null
+           or list_contains(getvariable('scope_units'), coalesce(department_canonical, '')))  -- read scope (002_staging.sql)
 )
 select
     level1_group,

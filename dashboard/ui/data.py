@@ -20,7 +20,7 @@ from dashboard.inflation.rulebook import load_rulebook
 from dashboard.metrics import reasons as reason_metrics
 from dashboard.metrics.dictionary import kinds_for
 from dashboard.ui.filters import GRADES, UNKNOWN_UNIT, FilterOptions, Filters
-from dashboard.warehouse import resolve_db_path, run_query, warehouse_version
+from dashboard.warehouse import ALL_UNITS, read_scope, resolve_db_path, run_query, set_read_scope, warehouse_version
 
 CACHE_MAX_ENTRIES = 512
 LOWEST_EXECUTORS = 20
@@ -47,10 +47,17 @@ def db_path() -> Path:
 
 
 @st.cache_data(ttl=int(settings.get("cache_ttl_seconds")), max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
-def _cached(name: str, filters_key: tuple, options: tuple, version: str, db: str):
-    # `version` is part of the key only: a new warehouse version is a new cache entry.
+def _cached(name: str, filters_key: tuple, options: tuple, version: str, db: str, scope: tuple | None):
+    # `version` is part of the key only: a new warehouse version is a new cache entry. `scope` (the
+    # signed-in account's units, None for every unit) keys the entry and binds every read under it.
     accessor = _BY_NAME[name]
+    set_read_scope(ALL_UNITS if scope is None else scope)
     return accessor.fn(Filters.from_key(filters_key), Path(db), **dict(options))
+
+
+def _scope_key() -> tuple | None:
+    scope = read_scope()
+    return None if scope is ALL_UNITS else tuple(scope)
 
 
 _BY_NAME: dict[str, PageAccessor] = {}
@@ -68,7 +75,8 @@ def page_data(fn: Callable) -> Callable:
         version = warehouse_version(db)
         if version is None:
             raise NoWarehouse()
-        return _cached(fn.__name__, (filters or Filters()).key(), tuple(sorted(options.items())), version, str(db))
+        return _cached(fn.__name__, (filters or Filters()).key(), tuple(sorted(options.items())), version, str(db),
+                       _scope_key())
 
     return cached
 
@@ -103,7 +111,8 @@ def figure_params(filters: Filters) -> dict:
 
 
 @st.cache_data(ttl=int(settings.get("cache_ttl_seconds")), max_entries=64, show_spinner=False)
-def _options(version: str, db: str) -> tuple[FilterOptions, int]:
+def _options(version: str, db: str, scope: tuple | None = None) -> tuple[FilterOptions, int]:
+    set_read_scope(ALL_UNITS if scope is None else scope)
     frame = run_query("filter_options", {}, db_path=db)
     counts = run_query("headline_figures", {}, db_path=db)
     row = frame.row(0, named=True) if frame.height else {}
@@ -125,7 +134,7 @@ def warehouse_status() -> tuple[FilterOptions, int]:
     version = warehouse_version(db)
     if version is None:
         return FilterOptions(), 0
-    return _options(version, str(db))
+    return _options(version, str(db), _scope_key())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -90,6 +90,16 @@ def file_statuses(filters: Filters, db: Path) -> pl.DataFrame:
 
 
 @page_data
+def withdrawn(filters: Filters, db: Path) -> pl.DataFrame:
+    """The withdrawn reports (数据管理员's 账号与审计 page; in no other figure), newest first."""
+    return run_query("page_withdrawn_reports", {}, db_path=db)
+
+
+def withdrawn_reports() -> pl.DataFrame:
+    return withdrawn(Filters())
+
+
+@page_data
 def doubtful_values(filters: Filters, db: Path) -> pl.DataFrame:
     """The 待核实 work list: each implausible value in scope (every kind) with its quote and suggestion."""
     return filtered_query("page_doubtful_values", filters.with_kinds(()), db)

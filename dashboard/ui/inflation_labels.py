@@ -57,7 +57,7 @@ COLUMN_LABELS: dict[str, str] = {
     "ingested_at": "导入时间",
     "n_records": "评价记录数",
     "warning": "提示",
-    "suspicious_text": "可疑之处",
+    "lacks_text": "缺少的字段",
     "field_label": "字段",
     "old_value": "原值",
     "new_value": "新值",

@@ -22,6 +22,7 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
+    roles: tuple[str, ...] = ("leader", "department", "admin")  # who may open it (dashboard.auth.store.ROLES)
 
     @property
     def path(self) -> Path:
@@ -35,9 +36,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("deductions.py", "扣分原因", ":material/rule:", "deductions"),
     PageSpec("inflation.py", "虚高识别", ":material/warning:", "inflation"),
     PageSpec("project.py", "项目档案", ":material/folder_open:", "project"),
-    PageSpec("data_admin.py", "数据管理", ":material/upload_file:", "data"),
+    PageSpec("data_admin.py", "数据管理", ":material/upload_file:", "data", roles=("admin",)),
     PageSpec("definitions.py", "指标说明", ":material/menu_book:", "definitions"),
+    PageSpec("accounts.py", "账号与审计", ":material/admin_panel_settings:", "accounts", roles=("admin",)),
 )
+
+
+def pages_for(role: str) -> tuple[PageSpec, ...]:
+    """The pages an account of this role may open (the only ones registered in its navigation)."""
+    return tuple(p for p in PAGES if role in p.roles)
 
 
 def page(url_path: str) -> PageSpec:

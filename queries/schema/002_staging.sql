@@ -1,9 +1,11 @@
 -- Staging views: what every read query in queries/ selects from.
 -- Run after 001 on warehouse creation (the loader runs queries/schema in name order); safe to re-run.
 --
--- evaluation_corrected  evaluations with the latest correction per (content_hash, record_index, field)
+-- evaluation_corrected  evaluations with the latest correction (by seq) per (content_hash, record_index, field)
 --                       applied; execution_rate recomputed when an amount was corrected.
--- evaluation_facts      evaluation_corrected with canonical names (department_canonical, project_key).
+-- evaluation_facts      evaluation_corrected with canonical names (department_canonical, project_key),
+--                       limited to the read scope (variable scope_units) when one is set; withdrawn
+--                       reports left out.
 -- indicator_facts       indicator rows with points_lost and the evaluation's filter columns; headings as
 --                       written and as filed by the indicator taxonomy (001b_indicator_groups.sql).
 -- problem_facts         stated problems with the evaluation's filter columns and has_score_table.
@@ -154,7 +156,17 @@ select
     -- 待核实: an amount or the rate of this report is in doubtful_values (data/sanity.toml)
     evaluation_id in (select evaluation_id from doubtful_values
                       where field in ('budget_wan', 'spent_wan', 'execution_rate')) as amounts_doubtful
-from named;
+from named
+-- Read scope: a signed-in 部门 account's reader sets the variable scope_units to its units
+-- (dashboard.warehouse.set_read_scope); unset (the loader, the command line, 领导) reads every unit.
+-- Every view below reads evaluation_facts, so they are scoped too. A report of no known unit is the
+-- unit '' (单位不详).
+where (getvariable('scope_units') is null
+       or list_contains(getvariable('scope_units'),
+                        coalesce(case when names_current then canonical_department else department end, '')))
+  -- a withdrawn report (001f_withdrawals.sql) is in no figure
+  and not exists (select 1 from withdrawals as w
+                  where w.content_hash = named.content_hash and w.record_index = named.record_index);
 
 create or replace view indicator_facts as
 select

@@ -133,10 +133,27 @@ def route(spec) -> str:
     return "" if spec.default else spec.url_path
 
 
-def open_page(page, url: str, heading: str, also: str | None = None) -> None:
-    """Go to a page and wait for its own Chinese heading (and one more text of it) and the end of the run."""
+SIGN_IN_TEXT = "请先登录"
+
+
+def sign_in(page, name: str = "admin", password: str | None = None) -> None:
+    """Fill the sign-in form shown on the current page (the browser keeps the session cookie after it)."""
+    from tests.conftest import TEST_PASSWORD
+
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def open_page(page, url: str, heading: str, also: str | None = None, *, account: str = "admin") -> None:
+    """Go to a page (signing in as `account` when the browser has no session yet) and wait for its own
+    Chinese heading (and one more text of it) and the end of the run."""
     page.goto(url)
-    page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+    target = page.get_by_role("heading", name=heading, exact=True).first
+    target.or_(page.get_by_text(SIGN_IN_TEXT).first).wait_for()
+    if not target.is_visible():
+        sign_in(page, account)
+    target.wait_for()
     if also:
         page.get_by_text(also, exact=True).first.wait_for()
     wait_idle(page)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import settings, warehouse
 from dashboard.ui.layout import EMPTY_WAREHOUSE, NO_MATCH
 from dashboard.ui.navigation import PAGES, PAGES_DIR
+from tests.conftest import signed_in
 
 APP = settings.ROOT / "dashboard" / "app.py"
 TIMEOUT = 60
@@ -27,7 +28,7 @@ def _relative(spec) -> str:
 
 def _app(db: Path, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
     if query:
         at.query_params.update(query)
     return at
@@ -60,7 +61,7 @@ def _warehouse_fingerprint(db: Path) -> tuple:
 
 def test_every_page_file_is_registered():
     assert {p.path.name for p in PAGES} == {p.name for p in PAGES_DIR.glob("*.py")}
-    assert len(PAGES) == 8 and sum(p.default for p in PAGES) == 1
+    assert len(PAGES) == 9 and sum(p.default for p in PAGES) == 1
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url_path)

@@ -11,9 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
+from dashboard.auth import store
 from dashboard.ingest.load import ingest_paths
 from dashboard.ui import upload_jobs
 from dashboard.warehouse import run_query, write_lock
+from tests.conftest import signed_in
 
 PAGE = settings.ROOT / "pages" / "data_admin.py"
 FIXTURES = settings.ROOT / "tests" / "fixtures"
@@ -31,7 +33,7 @@ def _warehouse(tmp_path: Path, paths: list[Path]) -> Path:
 def _open(db: Path, tmp_path: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
     monkeypatch.setenv("PERF_UPLOAD_DIR", str(tmp_path / "uploads"))
-    at = AppTest.from_file(str(PAGE), default_timeout=90).run()
+    at = signed_in(AppTest.from_file(str(PAGE), default_timeout=90)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -44,11 +46,11 @@ def _texts(at: AppTest) -> str:
     return "\n".join(t.value for t in at.text)
 
 
-def _correct(at: AppTest, evaluation_id: str, field: str, value: str, who: str) -> AppTest:
+def _correct(at: AppTest, evaluation_id: str, field: str, value: str) -> AppTest:
+    """A correction through the form, by the signed-in account (no name is typed)."""
     at.selectbox(key="admin_correct_evaluation").set_value(evaluation_id).run()
     at.selectbox(key="admin_correct_field").set_value(field).run()
     at.text_input(key="admin_correct_value").input(value)
-    at.text_input(key="admin_correct_who").input(who)
     at.button(key="admin_correct_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -108,11 +110,11 @@ def test_correction_kept_rederived_and_survives_a_later_load(tmp_path, monkeypat
     before = run_query("flags_list", {"evaluation_id": evaluation_id}, db)
     assert "EXECUTION_RULE_VIOLATION" in set(before["code"])  # 100 claimed at 86.2% execution
     at = _open(db, tmp_path, monkeypatch)
-    _correct(at, evaluation_id, "spent_wan", "10", "张三")
+    _correct(at, evaluation_id, "spent_wan", "10")
     assert any(s.value == "更正已保存" for s in at.success)
     history = _table(at, "更正人")
     row = history.iloc[0]
-    assert (row["更正人"], row["字段"], row["原值"], row["新值"]) == ("张三", "实际支出(万元)", "8.62", "10.0")
+    assert (row["更正人"], row["字段"], row["原值"], row["新值"]) == ("admin", "实际支出(万元)", "8.62", "10.0")
     assert row["更正时间"] is not None
     after = run_query("flags_list", {"evaluation_id": evaluation_id}, db)
     assert "EXECUTION_RULE_VIOLATION" not in set(after["code"])  # flags re-derived from the corrected spend
@@ -122,18 +124,34 @@ def test_correction_kept_rederived_and_survives_a_later_load(tmp_path, monkeypat
     assert row["spent_wan"] == 10.0 and row["execution_rate"] == 100.0 and row["corrected"]
 
 
-def test_suspicious_value_is_marked_and_bad_input_refused(tmp_path, monkeypatch):
-    db = _warehouse(tmp_path, [SEEDS[0]])
+def test_bad_input_refused_and_partial_records_listed(tmp_path, monkeypatch):
+    from tests.pages.test_imperfect_data import _planted
+
+    (tmp_path / "in").mkdir()
+    nameless = next(p for p in _planted(tmp_path / "in") if "nameless" in p.name)
+    db = _warehouse(tmp_path, [SEEDS[0], nameless])
     evaluation_id = _evaluation_id(db, "县委编办")
     at = _open(db, tmp_path, monkeypatch)
-    assert any(s.value == "筛选范围内没有可疑数值。" for s in at.success)
-    _correct(at, evaluation_id, "year", "二〇二三", "李四")
+    partial = _table(at, "缺少的字段")
+    assert list(partial["缺少的字段"]) == ["项目名称、单位、年度"]
+    assert at.selectbox(key="admin_correct_evaluation").options[0].startswith("⚠ （未写明项目名称）")
+    audited = store.audit_rows(action="correction", account="admin")[1]
+    _correct(at, evaluation_id, "year", "二〇二三")
     assert any(e.value == "更正未保存" for e in at.error) and "不是有效的年度" in _texts(at)
-    _correct(at, evaluation_id, "self_score", "120", "")
-    assert "请填写更正人" in _texts(at)
-    _correct(at, evaluation_id, "self_score", "120", "李四")
-    suspicious = _table(at, "可疑之处")
-    assert list(suspicious["可疑之处"]) == ["自评分120.0分，超过100分"]
+    assert store.audit_rows(action="correction", account="admin")[1] == audited, "a refused correction is not audited"
+    _correct(at, evaluation_id, "year", "2023")
+    assert any(s.value == "更正已保存" for s in at.success)
+    rows, _total = store.audit_rows(action="correction", account="admin", limit=1)
+    assert rows and "年度" in rows[0]["target"] and rows[0]["detail"].endswith("→ 2023")
+
+
+def test_only_a_data_admin_may_open_the_page(tmp_path, monkeypatch):
+    db = _warehouse(tmp_path, [SEEDS[0]])
+    monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
+    at = signed_in(AppTest.from_file(str(PAGE), default_timeout=90), "leader").run()
+    assert [e.value for e in at.error] == ["您的账号无权查看本页。"] and not at.dataframe and not at.button
+    anonymous = AppTest.from_file(str(PAGE), default_timeout=90).run()
+    assert not anonymous.dataframe and anonymous.text_input(key="auth_name") is not None
 
 
 def test_a_running_load_is_reported_not_waited_on(tmp_path, monkeypatch):
@@ -141,7 +159,7 @@ def test_a_running_load_is_reported_not_waited_on(tmp_path, monkeypatch):
     evaluation_id = _evaluation_id(db, "县委编办")
     at = _open(db, tmp_path, monkeypatch)
     with write_lock(db):
-        _correct(at, evaluation_id, "department", "县委机构编制委员会办公室", "王五")
+        _correct(at, evaluation_id, "department", "县委机构编制委员会办公室")
     assert "另一个导入正在进行" in _texts(at)
     assert run_query("page_admin_evaluations", {"evaluation_id": evaluation_id}, db)["department"][0] == "县委编办"
 

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
 from dashboard.ui.navigation import PAGES
+from tests.conftest import signed_in
 
 APP = settings.ROOT / "dashboard" / "app.py"
 DEDUCTIONS = next(p for p in PAGES if p.url_path == "deductions")
@@ -15,7 +16,7 @@ DEDUCTIONS = next(p for p in PAGES if p.url_path == "deductions")
 
 def _open(db, monkeypatch) -> AppTest:
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60)).run()
     return at.switch_page(os.path.relpath(DEDUCTIONS.path, APP.parent)).run()
 
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import settings
 from dashboard.ui.navigation import PAGES
-from tests.conftest import SEED_REPORTS
+from tests.conftest import SEED_REPORTS, signed_in
 
 APP = settings.ROOT / "dashboard" / "app.py"
 NAME = "预算信息管理平台、部门财务核算运维费、政府采购电子卖场平台经费"
@@ -49,7 +49,7 @@ def _rendered_markup(at: AppTest) -> list[str]:
                          ids=lambda s: s.url_path)
 def test_report_markup_is_never_rendered(spec, hostile_warehouse, monkeypatch):
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(hostile_warehouse))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60)).run()
     at.switch_page(os.path.relpath(spec.path, APP.parent)).run()
     assert not at.exception, [e.value for e in at.exception]
     for value in _rendered_markup(at):

@@ -19,6 +19,7 @@ from dashboard.ingest.load import ingest_paths
 from dashboard.ui import data, data_inflation  # noqa: F401 - registers the 数据管理 accessors
 from dashboard.ui.filters import UNKNOWN_UNIT, Filters
 from dashboard.ui.navigation import PAGES
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.xdist_group("imperfect_data")
 
@@ -143,7 +144,7 @@ def test_every_page_shows_no_missing_words_and_says_what_each_chart_stands_on(wa
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
     for query in ({}, {"kind": "all"}):
         for spec in PAGES:
-            at = AppTest.from_file(str(APP), default_timeout=90)
+            at = signed_in(AppTest.from_file(str(APP), default_timeout=90))
             at.query_params.update(query)
             at.run()
             at.switch_page(os.path.relpath(spec.path, APP.parent)).run()

@@ -11,13 +11,14 @@ from streamlit.testing.v1 import AppTest
 from dashboard import settings, warehouse
 from dashboard.ui.layout import NO_MATCH
 from dashboard.ui.navigation import page
+from tests.conftest import signed_in
 
 APP = settings.ROOT / "dashboard" / "app.py"
 
 
 def _open(db: Path, monkeypatch, url_path: str = "inflation") -> AppTest:
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60)).run()
     at.switch_page(os.path.relpath(page(url_path).path, APP.parent)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

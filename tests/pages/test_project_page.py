@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import settings
 from dashboard.ui.navigation import page
 from dashboard.warehouse import run_query
+from tests.conftest import signed_in
 
 APP = settings.ROOT / "dashboard" / "app.py"
 SEED = settings.ROOT / "tests" / "fixtures" / "seeds" / "000_b602d48fbaccf327.txt"
@@ -34,7 +35,7 @@ def write_hostile_report(folder: Path) -> Path:
 
 def _open(db: Path, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("PERF_WAREHOUSE_PATH", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60)).run()
     if query:
         at.query_params.update(query)
     at.switch_page(os.path.relpath(page("project").path, APP.parent)).run()

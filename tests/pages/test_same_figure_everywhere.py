@@ -15,6 +15,7 @@ from dashboard.corpus.generate import write_corpus
 from dashboard.ingest.load import ingest_paths
 from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
 from dashboard.ui.navigation import PAGES
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.heavy
 
@@ -42,7 +43,7 @@ def _walk(db: Path, monkeypatch, query: dict) -> tuple[dict, dict]:
     metrics: dict[str, dict[str, str]] = defaultdict(dict)
     units: dict[str, dict[str, dict]] = defaultdict(dict)
     for spec in PAGES:
-        at = AppTest.from_file(str(APP), default_timeout=90)
+        at = signed_in(AppTest.from_file(str(APP), default_timeout=90))
         at.query_params.update(query)
         at.run()
         at.switch_page(os.path.relpath(spec.path, APP.parent)).run()

@@ -15,13 +15,13 @@ SHARED_FILTERS = {"departments", "year_from", "year_to", "year_unknown", "region
 # Aggregates that return one row even when no report matches.
 ONE_ROW = {"headline_figures", "page_deduction_coverage"}
 # Queries that are not about a filtered set of reports.
-UNFILTERED = {"filter_options", "project_history", "page_admin_reports"}
+UNFILTERED = {"filter_options", "project_history", "page_admin_reports", "page_withdrawn_reports"}
 # Queries that pair kinds of evaluation the reference reports do not hold (no third-party report);
 # tests/queries/test_self_vs_external.py runs them on the forms fixtures instead.
 NEEDS_EXTERNAL = {"self_vs_external"}
 # Queries that list exceptions the reference reports do not have (no implausible value); the 待核实
 # list is tested on planted values in tests/metrics/test_doubtful.py.
-EMPTY_ON_REFERENCE = {"page_doubtful_values"}
+EMPTY_ON_REFERENCE = {"page_doubtful_values", "page_withdrawn_reports"}
 
 
 def _header(sql: str) -> str:

@@ -16,6 +16,7 @@ from dashboard.ingest.load import ingest_paths
 from dashboard.ui import upload_jobs
 from dashboard.ui.upload import DUPLICATE_LOADED, UPLOAD_LOG, loaded_hashes, save_uploads
 from dashboard.warehouse import run_query, write_lock
+from tests.conftest import signed_in
 
 PAGE = settings.ROOT / "pages" / "data_admin.py"
 FIXTURES = settings.ROOT / "tests" / "fixtures"
@@ -150,7 +151,7 @@ def test_a_job_whose_worker_died_is_taken_up_again_and_keep_uploads(env, monkeyp
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=90).run()
+    at = signed_in(AppTest.from_file(str(PAGE), default_timeout=90)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
