@@ -73,6 +73,12 @@ def _cmd_evaluate_layouts(args: argparse.Namespace) -> int:
     return run_evaluate_layouts(args)
 
 
+def _cmd_corrections(args: argparse.Namespace) -> int:
+    from dashboard.ingest.corrections_io import run_corrections
+
+    return run_corrections(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_bench
 
@@ -117,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suffix", default=".txt", help="which rendering of the twins to read (.txt, .docx, .pdf)")
     p.add_argument("--misses", action="store_true", help="list every field that does not match")
     p.set_defaults(func=_cmd_evaluate_layouts)
+
+    p = sub.add_parser("corrections", help="export or import corrections (CSV or JSON lines) so they outlive a rebuild")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", help=".csv or .jsonl")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=_cmd_corrections)
 
     from dashboard.auth.cli import add_parser as add_users_parser
 

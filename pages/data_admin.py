@@ -123,10 +123,13 @@ files = files.with_columns(
     pl.col("status").replace(STATUS_LABELS).alias("status_label"),
 )
 failed = files.filter(pl.col("status") == "failed")
-cols = st.columns(3)
-cols[0].metric("已导入文件", fmt_count(files.height - failed.height))
+duplicates = files.filter(pl.col("status") == "duplicate")
+cols = st.columns(4)
+cols[0].metric("已导入文件", fmt_count(files.filter(pl.col("status") == "loaded").height))
 cols[1].metric("读取失败", fmt_count(failed.height))
-cols[2].metric("有提示的文件", fmt_count(files.filter(pl.col("warnings").list.len() > 0).height))
+cols[2].metric("同一报告的其他格式", fmt_count(duplicates.height),
+               help="内容与已导入的报告相同（单位、项目、年度、金额、得分一致）的其他格式文件，只计入一次。")
+cols[3].metric("有提示的文件", fmt_count(files.filter(pl.col("warnings").list.len() > 0).height))
 
 st.markdown("#### 读取失败的文件")
 if failed.is_empty():
@@ -187,10 +190,12 @@ else:
         if column.button(label, key=key):
             try:
                 shown = f"{value:g}" if row["field"] != "year" else str(int(value))
-                add_correction(None, row["content_hash"], row["record_index"], row["field"], shown, account.name)
+                result = add_correction(None, row["content_hash"], row["record_index"], row["field"], shown,
+                                        account.name)
                 store.audit(account.name, "correction", f"{row['project_name'] or '（未写明项目名称）'} · {row['field_label']}",
                             f"待核实 {row['value']:g} 记为 {shown}", role=account.role, address=session.client_address())
-                st.session_state[STATE_LAST_CORRECTION] = (True, f"已保存：{row['field_label']} 记为 {shown}。")
+                st.session_state[STATE_LAST_CORRECTION] = (
+                    True, "\n".join([f"已保存：{row['field_label']} 记为 {shown}。", *result.warnings]))
                 st.rerun()
             except (CorrectionError, WarehouseError) as exc:
                 st.error(f"未保存：{exc}")
@@ -248,13 +253,15 @@ else:
             st.session_state[STATE_LAST_CORRECTION] = (False, "另一个导入正在进行，请在其完成后再保存更正。")
         else:
             try:
-                add_correction(None, record["content_hash"], record["record_index"], field, new_value, account.name)
+                result = add_correction(None, record["content_hash"], record["record_index"], field, new_value,
+                                        account.name)
                 store.audit(account.name, "correction",
                             f"{record['project_name'] or '（未写明项目名称）'} · {FIELD_LABELS[field]}",
                             f"{'（空）' if current_value is None else current_value} → {new_value.strip()}",
                             role=account.role, address=session.client_address())
                 st.session_state[STATE_LAST_CORRECTION] = (
-                    True, f"已保存：{FIELD_LABELS[field]} 改为 {new_value.strip()}。标记与风险分已按更正后的数值重新计算。")
+                    True, "\n".join([f"已保存：{FIELD_LABELS[field]} 改为 {new_value.strip()}。标记与风险分已按更正后的数值重新计算。",
+                                     *result.warnings]))
                 st.rerun()
             except CorrectionError as exc:
                 st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{exc}")

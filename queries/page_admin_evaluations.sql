@@ -29,8 +29,8 @@ history as (
         record_index,
         list(
             {'field': field, 'old_value': old_value, 'new_value': new_value,
-             'corrected_by': corrected_by, 'corrected_at': corrected_at}
-            order by corrected_at desc
+             'corrected_by': corrected_by, 'corrected_at': corrected_at, 'seq': seq}
+            order by seq desc
         ) as corrections
     from corrections
     group by content_hash, record_index

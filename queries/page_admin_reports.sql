@@ -3,7 +3,7 @@
 -- Not filtered by the shared filters: a file that failed has no unit or year to filter by.
 -- Grain: one row per file content (content_hash).
 -- Parameters:
---   $status      loaded | failed, or null for both
+--   $status      loaded | failed | duplicate (the same report in another format), or null for all
 --   $limit_rows  how many rows, or null for all
 select
     content_hash,

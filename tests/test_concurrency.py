@@ -182,9 +182,10 @@ def test_two_loads_at_once_are_serialised(seeded, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     synthetic_reports(first, 20, seed=11)
     synthetic_reports(second, 20, seed=12)
-    # Same templates, different seeds: make the two batches distinct content.
+    # Same templates, different seeds: make the two batches distinct reports (another project name;
+    # the same figures under the same name would be one report, loaded once).
     for path in second.iterdir():
-        path.write_text(path.read_text(encoding="utf-8") + "\n第二批\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace("（第", "（二次第"), encoding="utf-8")
     loaders = [_loader(first, seeded), _loader(second, seeded)]
     outputs = [p.communicate(timeout=300) for p in loaders]
     assert [p.returncode for p in loaders] == [0, 0], outputs

@@ -1,7 +1,9 @@
 """Finding report files under the paths a user gives: recursive, safe with loops and odd entries.
 
 Never follows a directory twice (symlink loops), never raises on an unreadable entry: each problem
-becomes a (path, reason) line in Chinese.
+becomes a (path, reason) line in Chinese. Never leaves the folders given: a symbolic link found
+inside one whose target lies outside every given folder is skipped, not read (a link in a drop
+folder must not pull server files into report text). A file named explicitly is always read.
 """
 from __future__ import annotations
 
@@ -56,11 +58,31 @@ def _classify_file(path: Path, result: WalkResult) -> None:
     result.files.append(path)
 
 
+OUTSIDE_LINK_REASON = "符号链接指向导入目录之外，已跳过（只读取所选文件夹内的文件）"
+
+
+def _within(target: str, roots: list[str]) -> bool:
+    return any(target == root or target.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _given_roots(paths: list[str | os.PathLike]) -> list[str]:
+    """The real locations of the given folders: the only places links found inside may lead."""
+    roots = []
+    for given in paths:
+        try:
+            if os.path.isdir(given):
+                roots.append(os.path.realpath(given))
+        except (OSError, ValueError):
+            continue
+    return roots
+
+
 def walk_paths(paths: list[str | os.PathLike]) -> WalkResult:
     """Every supported report file under the given files and folders, in a stable order."""
     result = WalkResult()
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
+    roots = _given_roots(list(paths))
     for given in paths:
         path = Path(os.fspath(given))
         try:
@@ -73,7 +95,7 @@ def walk_paths(paths: list[str | os.PathLike]) -> WalkResult:
             reason = "符号链接指向的文件不存在" if path.is_symlink() else "文件或文件夹不存在"
             result.failed.append((display_path(path), reason))
         elif is_dir:
-            _walk_dir(path, result, seen_dirs, seen_files)
+            _walk_dir(path, result, seen_dirs, seen_files, roots)
         elif path.is_file():
             _add_file(path, result, seen_files, given_explicitly=True)
         else:
@@ -92,7 +114,8 @@ def _add_file(path: Path, result: WalkResult, seen_files: set[str], *, given_exp
     _classify_file(path, result)
 
 
-def _walk_dir(root: Path, result: WalkResult, seen_dirs: set[tuple[int, int]], seen_files: set[str]) -> None:
+def _walk_dir(root: Path, result: WalkResult, seen_dirs: set[tuple[int, int]], seen_files: set[str],
+              roots: list[str]) -> None:
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -117,6 +140,9 @@ def _walk_dir(root: Path, result: WalkResult, seen_dirs: set[tuple[int, int]], s
                 continue  # hidden files and folders (.git, .DS_Store) are never reports
             path = Path(entry.path)
             try:
+                if entry.is_symlink() and os.path.exists(path) and not _within(os.path.realpath(path), roots):
+                    result.skipped.append((display_path(path), OUTSIDE_LINK_REASON))
+                    continue
                 if entry.is_dir():
                     subfolders.append(path)
                 elif entry.is_file():

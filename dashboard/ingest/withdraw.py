@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dashboard.ingest.derive import refresh_derived
+from dashboard.ingest.load import mark_derived, rollback
 from dashboard.warehouse import next_version, resolve_db_path, warehouse_version, write_lock
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries" / "load"
@@ -22,6 +23,20 @@ class WithdrawError(ValueError):
 
 def _sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _in_one_transaction(con, statement: str, params: dict) -> None:
+    """The change and the derive it calls for in one transaction: a failing derive step publishes
+    nothing (DeriveError) and the previous version stays current."""
+    con.begin()
+    try:
+        con.execute(_sql(statement), params)
+        refresh_derived(con, strict=True, joined=True)
+        mark_derived(con, in_full=True)
+        con.commit()
+    except BaseException:
+        rollback(con)
+        raise
 
 
 def withdraw(db_path: str | os.PathLike | None, content_hash: str, record_index: int, by: str, reason: str) -> str | None:
@@ -38,10 +53,9 @@ def withdraw(db_path: str | os.PathLike | None, content_hash: str, record_index:
                                 {"h": content_hash, "i": int(record_index)}).fetchall()[0][0]
             if not found:
                 raise WithdrawError("未找到要撤回的评价记录")
-            con.execute(_sql("withdraw_record"), {"content_hash": content_hash, "record_index": int(record_index),
-                                                  "withdrawn_by": by, "withdrawn_at": datetime.now(),
-                                                  "reason": reason[:500]})
-            refresh_derived(con)
+            _in_one_transaction(con, "withdraw_record", {
+                "content_hash": content_hash, "record_index": int(record_index), "withdrawn_by": by,
+                "withdrawn_at": datetime.now(), "reason": reason[:500]})
         return warehouse_version(db)
 
 
@@ -50,6 +64,6 @@ def restore(db_path: str | os.PathLike | None, content_hash: str, record_index: 
     db = resolve_db_path(db_path)
     with write_lock(db):
         with next_version(db) as con:
-            con.execute(_sql("restore_record"), {"content_hash": content_hash, "record_index": int(record_index)})
-            refresh_derived(con)
+            _in_one_transaction(con, "restore_record", {"content_hash": content_hash,
+                                                        "record_index": int(record_index)})
         return warehouse_version(db)

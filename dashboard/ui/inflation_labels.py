@@ -19,7 +19,7 @@ FLAG_LABELS: dict[str, str] = {
 }
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 SCOPE_LABELS = {"report": "报告内", "corpus": "跨报告"}
-STATUS_LABELS = {"loaded": "已导入", "failed": "失败"}
+STATUS_LABELS = {"loaded": "已导入", "failed": "失败", "duplicate": "同一报告的其他格式（未重复计入）"}
 
 COLUMN_LABELS: dict[str, str] = {
     "external_score": "第三方评价得分",

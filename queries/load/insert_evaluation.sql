@@ -4,11 +4,11 @@ insert into evaluations (
     evaluation_id, content_hash, record_index, source, project_name, department, supervising_department,
     region, kind, year, budget_wan, initial_budget_wan, received_wan, spent_wan, stated_execution_rate,
     execution_rate, self_score, grade, execution_weight, execution_score, firm, report_number, conclusion,
-    full_text, facts_json, warnings, loaded_at
+    full_text, facts_json, warnings, loaded_at, fingerprint
 )
 values (
     $evaluation_id, $content_hash, $record_index, $source, $project_name, $department, $supervising_department,
     $region, $kind, $year, $budget_wan, $initial_budget_wan, $received_wan, $spent_wan, $stated_execution_rate,
     $execution_rate, $self_score, $grade, $execution_weight, $execution_score, $firm, $report_number, $conclusion,
-    $full_text, $facts_json, $warnings, $loaded_at
+    $full_text, $facts_json, $warnings, $loaded_at, $fingerprint
 )

@@ -38,7 +38,7 @@ create table if not exists reason_categories (
 
 create or replace view evaluation_corrected as
 with latest as (
-    select content_hash, record_index, field, arg_max(new_value, corrected_at) as new_value
+    select content_hash, record_index, field, arg_max(new_value, seq) as new_value
     from corrections
     group by content_hash, record_index, field
 ),

@@ -44,7 +44,12 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e_pages")
     db = root / "warehouse.duckdb"
     hostile = write_hostile_report(root / "incoming")
-    ingest([*SEEDS, FORMS / "anhui_water.docx", FORMS / "water_flat.txt", FORMS / "health_pipe.txt", hostile], db)
+    # water_flat.txt with its spending changed: the same figures as anhui_water.docx would be one report
+    # in two formats, loaded once.
+    second = root / "incoming" / "water_flat_again.txt"
+    second.write_text((FORMS / "water_flat.txt").read_text(encoding="utf-8").replace("108.60", "100.00"),
+                      encoding="utf-8")
+    ingest([*SEEDS, FORMS / "anhui_water.docx", second, FORMS / "health_pipe.txt", hostile], db)
     (root / "uploads").mkdir()
     with streamlit_server(db, root / "uploads") as url, chromium_page() as page:
         yield url, page, db

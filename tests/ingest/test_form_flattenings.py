@@ -153,3 +153,52 @@ def test_no_separators_keeps_header_and_funds(tmp_path):
     for key in ("project_name", "department", "supervising_department", "year", "initial_budget_wan", "budget_wan",
                 "spent_wan", "stated_execution_rate", "execution_weight", "execution_score"):
         assert got[key] == pytest.approx(WANT[key]) if isinstance(WANT[key], float) else got[key] == WANT[key], key
+
+
+# --- rules added from the layout twins (issue 13) ------------------------------------------------
+
+def test_a_fused_total_splits_into_weight_and_score():
+    from dashboard.ingest.extract.form_stream import split_fused_total
+
+    assert split_fused_total("100100") == ["100", "100"]
+    assert split_fused_total("10095.5") == ["100", "95.5"]
+    assert split_fused_total("108.2") == ["10", "8.2"]
+    for single in ("95", "100", "100.0", "98.5"):  # a single number stays as it is
+        assert split_fused_total(single) == [single]
+
+
+def _extract_rows(rows, tmp_path):
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join(" | ".join(r) + " |" if len(r) > 1 else r[0] for r in rows), encoding="utf-8")
+    return extract_file(path, use_manifest=False)
+
+
+def test_grade_rows_of_a_department_form_and_a_bracketed_grade(tmp_path):
+    dept = [[TITLE.replace("项目支出", "部门整体支出")], [YEAR_LINE], ["| 部门名称", "临溪县水务局"],
+            ["| 一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "偏差原因分析及改进措施"],
+            ["| 二、部门年度重点工作任务"],
+            ["| 任务名称", "项目", "批复金额(元)", "实际支出金额(元)", "预算执行率"],
+            ["| 管网改造", "管网改造经费", "285000.00", "283716.42", "99.55%"],
+            ["| 三、部门整体支出绩效指标"],
+            ["| 一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "偏差原因分析及改进措施"],
+            ["| 产出指标", "数量指标", "改造管网长度", "≥", "12", "公里", "12", "无"],
+            ["| 四、部门自评等级", "优"]]
+    [record] = _extract_rows(dept, tmp_path)
+    # The grade row ends the indicator table; a target-only table scores no indicator.
+    assert record.kind == "department_self" and record.grade == "优" and record.indicators == []
+    from dashboard.ingest.extract import form_labels as L
+
+    assert L.grade_cell("(自评等级)优") == "优" and L.grade_cell("良好") == "良" and L.grade_cell("100") is None
+
+
+def test_fund_cells_that_repeat_the_unit_and_a_county_supervisor(tmp_path):
+    lines = ["中央、市级专项转移支付绩效目标自评表", "(2021年度)", "专项(项目)名称  临溪县青岗村道路提升项目",
+             "市级主管部门  临溪市水利局", "县级主管部门  临溪县水利局 实施单位  临溪县石门乡人民政府",
+             "项目资金(万元) ", "全年预算数(A)  全年执行数(B)  执行率(B/A) ",
+             "年度资金总额:  286.45万元 286.45万元 100%"]
+    path = tmp_path / "transfer.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    [record] = extract_file(path, use_manifest=False)
+    assert record.project_name == "临溪县青岗村道路提升项目"
+    assert record.supervising_department == "临溪县水利局"
+    assert (record.budget_wan, record.spent_wan, record.stated_execution_rate) == (286.45, 286.45, 100.0)

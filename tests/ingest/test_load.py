@@ -218,9 +218,9 @@ def test_corrections_record_old_and_new_values_in_a_new_version(tmp_path):
     content_hash = _rows(db, "select content_hash from reports")[0][0]
     before = warehouse_version(db)
     add_correction(db, content_hash, 0, "department", "某县财政局", "绩效科张三")
-    version = add_correction(db, content_hash, 0, "department", "某县财政局信息中心", "绩效科李四")
+    version = add_correction(db, content_hash, 0, "department", "某县财政局信息中心", "绩效科李四").version
     assert version != before and version == warehouse_version(db)
-    assert _rows(db, "select old_value, new_value, corrected_by from corrections order by corrected_at") == [
+    assert _rows(db, "select old_value, new_value, corrected_by from corrections order by seq") == [
         (None, "某县财政局", "绩效科张三"), ("某县财政局", "某县财政局信息中心", "绩效科李四")]
     with pytest.raises(CorrectionError, match="不能更正"):
         add_correction(db, content_hash, 0, "content_hash", "x", "张三")
@@ -247,3 +247,49 @@ def test_workers_follow_the_callers_settings_and_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("PERF_MAX_FILE_MB")
     summary = _ingest(["relative"], tmp_path / "second.duckdb")
     assert (summary.loaded, summary.failed) == (5, [])
+
+
+def test_a_long_load_publishes_every_n_files_and_derives_in_full_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERF_LOAD_PUBLISH_EVERY", "2")
+    db = tmp_path / "wh.duckdb"
+    folder = tmp_path / "reports"
+    _copy_seeds(folder)
+    # Two reports' budgets written in 元 as 万元: 待核实 from the first version that holds them.
+    odd = {SEEDS[1].name: ("50", "500000"), SEEDS[2].name: ("年初预算32万元", "年初预算320000万元")}
+    for name, (old, new) in odd.items():
+        text = (SEEDS_DIR / name).read_text(encoding="utf-8")
+        assert old in text
+        (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    summary = _ingest([folder], db)
+    assert (summary.loaded, summary.failed) == (5, [])
+    vdir = versions_dir(db)
+    assert sorted(os.listdir(vdir)) == ["000002.duckdb", "000003.duckdb"]  # 2 + 2 + 1 files: three versions
+    # The intermediate version before the last: four reports, 待核实 computed for them; the corpus-wide
+    # tables are left for the batch's last version, which derives everything.
+    con = duckdb.connect(str(vdir / "000002.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from reports where status = 'loaded'").fetchall() == [(4,)]
+        doubtful = con.execute("select count(*) from doubtful_values").fetchall()[0][0]
+        loaded_hashes = {r[0] for r in con.execute("select content_hash from reports").fetchall()}
+        assert con.execute("select count(*) from report_risk").fetchall() == [(0,)]
+        assert [k for k, _ in con.execute("select key, value from load_state").fetchall()] == ["derive_pending"]
+    finally:
+        con.close()
+    odd_hashes = {r[0] for r in _rows(db, "select content_hash from reports where list_contains($n, file_name)",
+                                      {"n": list(odd)})}
+    assert doubtful == len(odd_hashes & loaded_hashes) >= 1  # four of five hold at least one of the two
+    assert _rows(db, "select count(*) from report_risk") == [(5,)]
+    assert _rows(db, "select count(*) from canonical_names") == [(5,)]
+    assert _rows(db, "select count(*) from doubtful_values where field = 'budget_wan'") == [(2,)]
+    assert _rows(db, "select count(*) from load_state") == [(0,)]
+    # A load stopped right after that intermediate version: the next load recomputes every derived
+    # table, even with nothing new to load; after that, nothing new means no new version.
+    os.unlink(db)
+    os.symlink("wh.duckdb.versions/000002.duckdb", db)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    again = _ingest([empty], db)
+    assert again.ok and again.version == "000004.duckdb"
+    assert _rows(db, "select count(*) from report_risk") == [(4,)]
+    assert _rows(db, "select count(*) from load_state") == [(0,)]
+    assert _ingest([empty], db).version == "000004.duckdb"

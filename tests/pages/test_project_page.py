@@ -69,7 +69,11 @@ def test_report_figures_flags_and_marked_evidence(seed_warehouse, monkeypatch):
 
 
 def test_project_across_years_links_reports(tmp_path, build_warehouse, monkeypatch):
-    db = build_warehouse(tmp_path, [FORMS / "anhui_water.docx", FORMS / "water_flat.txt", SEED])
+    # The second year's report of the same project (the flat form with its spending changed: the same
+    # figures twice would be one report in two formats, loaded once).
+    second = tmp_path / "water_flat_again.txt"
+    second.write_text((FORMS / "water_flat.txt").read_text(encoding="utf-8").replace("108.60", "100.00"), encoding="utf-8")
+    db = build_warehouse(tmp_path, [FORMS / "anhui_water.docx", second, SEED])
     key = run_query("evaluations_list", {"departments": ["农村供水管理站"]}, db)["project_key"][0]
     at = _open(db, monkeypatch, {"project": key})
     history = next(d.value for d in at.dataframe if "扣分" in d.value.columns and "年度" in d.value.columns)

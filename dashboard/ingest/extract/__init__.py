@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dashboard.ingest.document import Document
 from dashboard.ingest.errors import ExtractionError
-from dashboard.ingest.extract import form, narrative, results_table
+from dashboard.ingest.extract import form, narrative, narrative_multi, results_table
 from dashboard.ingest.extract.chrome import without_chrome
 from dashboard.ingest.extract.sanity import value_warnings
 from dashboard.ingest.record import EvaluationRecord
@@ -31,7 +31,9 @@ def extract_document(doc: Document) -> list[EvaluationRecord]:
         # One table listing many evaluated projects with their scores or grades.
         records = results_table.extract_results_tables(doc, as_read)
     if not records:
-        records = [narrative.extract_narrative(doc)]
+        report = narrative.extract_narrative(doc)
+        # A report on several projects, one numbered item each ("1、XX项目:预算…"), gives one record each.
+        records = narrative_multi.split_projects(report) or [report]
     for record in records:
         _finish(record)
     return records

@@ -133,7 +133,9 @@ def _name_and_unit(record: EvaluationRecord, text: str) -> None:
     """An external report names the project on its cover or in 项目名称; the unit after 对…开展评价."""
     m = _NAME_LABEL.search(text)
     if m:
-        record.project_name = m.group(1).strip()
+        # A cover flattened to one line: the next "标签:" ends the name ("小区综合整新 项目单位:…").
+        record.project_name = re.split(r"\s+(?=[\u4e00-\u9fff]{2,8}\s*[:：])|(?=(?:项目单位|项目实施单位|实施单位|主管部门"
+                                       r"|委托单位|评价机构|组织单位)\s*[:：])", m.group(1).strip())[0].strip()
     elif record.project_name:
         record.project_name = _REPORT_SUFFIX.sub("", record.project_name).strip() or record.project_name
     if record.department is None:

@@ -20,14 +20,18 @@ _WEIGHT_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*$")
 _EMPTY_MARKS = {"", "/", "—", "-", "——", "……", "…", "无"}
 
 
-_REGION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|县|市|区|旗))(?=[\u4e00-\u9fff])")
+_REGION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?(?:自治县|自治州|县|市|区|旗|州|盟))(?=[\u4e00-\u9fff])")
+
+
+# A development zone is not a county: "桐安高新区管委会" names no region.
+_ZONE = re.compile(r"(?:高新|开发|经开|园|工业|保税|综保)区$")
 
 
 def region_of(*names: str | None) -> str | None:
     """The county or city the first unit name starts with (富民县教育体育局 -> 富民县; 县教育体育局 -> None)."""
     for name in names:
         m = _REGION.match(name or "")
-        if m and not m.group(1).startswith(("县", "市", "区")):
+        if m and not m.group(1).startswith(("县", "市", "区", "州")) and not _ZONE.search(m.group(1)):
             return m.group(1)
     return None
 

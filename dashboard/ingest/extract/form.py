@@ -12,7 +12,7 @@ from dashboard.ingest.document import Document
 from dashboard.ingest.extract import form_labels as L
 from dashboard.ingest.extract.fields import region_of
 from dashboard.ingest.extract.form_stream import Row, label_value, rows_from_document
-from dashboard.ingest.extract.form_funds import _filled, _number, read_funds
+from dashboard.ingest.extract.form_funds import _filled, _number, read_funds, read_labelled_amounts
 from dashboard.ingest.extract.form_tail import read_mentions, read_tail, read_upfront_score
 from dashboard.ingest.normalize import normalize_text, to_simplified
 from dashboard.ingest.record import EvaluationRecord, Indicator
@@ -25,7 +25,7 @@ def looks_like_form(doc: Document) -> bool:
     """A 自评表: a form title, an indicator header (三级指标) and a funds block."""
     text = to_simplified(normalize_text(doc.text()[:300_000]))
     if not (_FORM_SIGNS.search(text) and _FUNDS_SIGNS.search(text)
-            and re.search(r"项目名称|转移支付|预算单位名称|部门名称|单位名称", text)):
+            and re.search(r"项目名称|转移支付|预算单位名称|部门名称|单位名称|专项资金名称|专项[(（]项目[)）]名称", text)):
         return False
     # A narrative report may name the form ("附件：自评表"); a form has its funds or indicator grid.
     rows, _ = rows_from_document(doc)
@@ -159,8 +159,15 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
 
     record.region = region_of(record.department, record.supervising_department)
     _read_year(record, rows, title_rows, title)
+    if record.project_name is None and title and record.kind == "project_self" and "部门整体" not in title \
+            and not re.match(r"^[一二三四五六七八九十\d]+[、.．]", title.strip()):
+        # "外事接待服务项目绩效自评表": a form without a 项目名称 cell is named by its title.
+        named = _TITLE_NAME.sub("", normalize_text(_FILE_NAME.sub("", title))).strip()
+        record.project_name = named if len(named) >= 4 and not re.search(r"^\d{4}|^(?:项目|部门|单位)", named) else None
     end_funds = indicator_at if indicator_at is not None else len(rows)
     read_funds(record, rows, end_funds)
+    if record.budget_wan is None and record.spent_wan is None:
+        read_labelled_amounts(record, rows, end_funds)
     tail_start = _read_indicators(record, rows, indicator_at) if indicator_at is not None else end_funds
     read_tail(record, rows, tail_start)
     if record.self_score is None:
@@ -181,6 +188,8 @@ def _parse_form(source: str, rows: list[Row]) -> EvaluationRecord | None:
     return record
 
 
+_TITLE_NAME = re.compile(r"(?:支出)?(?:绩效)?(?:目标)?自评(?:情况)?表.*$")
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)$", re.I)
 def _inline_label(cell: str) -> str | None:
     m = re.match(r"^([^:：]{2,12})[:：]\s*\S", normalize_text(cell).strip())
     if not m:
@@ -243,7 +252,7 @@ def _read_indicators(record: EvaluationRecord, rows: list[Row], at: int) -> int:
     """Indicator rows under the header at `at`; returns the index of the first row after them."""
     from dashboard.ingest.extract.form_stream import segment_indicators
 
-    header = rows[at]
+    header = _merged_header(rows, at)
     cols = L.role_columns(header, L.indicator_role)
     roles = [L.indicator_role(c) for c in header]
     level1 = level2 = None
@@ -256,13 +265,36 @@ def _read_indicators(record: EvaluationRecord, rows: list[Row], at: int) -> int:
             i += 1
             continue
         first = L.key(filled[0])
-        if first in L.TERMINATORS or L.is_title(row) or _has_name_label(row) or L.is_fund_header(row):
+        if first in L.TERMINATORS or L.is_title(row) or _has_name_label(row) or L.is_fund_header(row) \
+                or L.GRADE_LABEL.fullmatch(L.bare(filled[0])):
             break
         if L.is_indicator_header(row):  # a header repeated on the next page
             i += 1
             continue
-        if len(row) == len(header):
+        if len(filled) == 1 and len(row) != len(header):
+            # A group name on a row of its own ("产 出 指 标 (50分) |", "质量指标 |"): it opens a group.
+            name, weight = L.strip_weight_note(re.sub(r"\s+", "", filled[0]))
+            if L.is_level1(name) or L.is_level2(name):
+                if L.is_level1(name) and not name.endswith("效益指标") or name in ("效益指标",):
+                    level1, level2 = name, None
+                    if weight is not None:
+                        group_weights[level1] = weight
+                else:
+                    level2 = name
+                i += 1
+                continue
+        cut_short = i == len(rows) - 1 and len(filled) < len(header) and L.is_level1(filled[0]) \
+            and row[0].strip() == filled[0]
+        if len(row) == len(header) and _shifted_left(header, cols, row):
+            # "绩效指标(90分) | 一级指标 | …" over rows that lack the merged first cell, padded at the right.
+            cells_list = [{role: row[j - 1] for role, j in cols.items()}]
+        elif len(row) == len(header):
             cells_list = [{role: row[j] for role, j in cols.items()}]
+        elif cut_short:
+            # The page ends inside this row: its cells fill the columns from the left.
+            cells = {role: row[j] for role, j in cols.items() if j < len(row)}
+            # A row cut before its 分值 holds no scored indicator.
+            cells_list = [cells] if L.is_numeric(cells.get("weight") or "") else []
         else:
             cells_list, skipped = segment_indicators(filled, roles)
             if skipped:
@@ -281,18 +313,57 @@ def _read_indicators(record: EvaluationRecord, rows: list[Row], at: int) -> int:
         i += 1
     if group_weights:
         record.facts["group_weights"] = group_weights
+    if "weight" not in cols and "score" not in cols:
+        # A target-only table (指标值 / 实际完成值, no 分值 or 得分): no indicator is scored.
+        record.indicators = [ind for ind in record.indicators if ind.weight is not None or ind.score is not None]
     return i
+
+
+def _shifted_left(header: Row, cols: dict[str, int], row: Row) -> bool:
+    """A row one cell to the left of its header: the header opens with a merged label cell
+    (no indicator role), the row starts with a level name where the header has that label, and
+    its last cell is empty."""
+    first = cols.get("level1")
+    if not first or L.indicator_role(header[0]) or row[-1].strip():
+        return False
+    lead = L.strip_weight_note(re.sub(r"\s+", "", row[0]))[0]
+    at_first = L.strip_weight_note(re.sub(r"\s+", "", row[first]))[0]
+    return L.is_level1(lead) and not L.is_level1(at_first)
+
+
+def _merged_header(rows: list[Row], at: int) -> Row:
+    """The indicator header; when its 分值/得分 columns were printed on the row above it
+    (`绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分` over `一级指标 | 二级指标 | 三级指标 | 指标性质 | …`),
+    those columns follow the lower row's."""
+    header = rows[at]
+    roles = {L.indicator_role(c) for c in header}
+    if at == 0 or roles & {"weight", "score"}:
+        return header
+    above = at - 1
+    lead: list[str] = []
+    if "level1" not in roles and [L.indicator_role(c) for c in _filled(rows[above])] == ["level1"]:
+        # "| 一级 指标 |" wrapped onto a line of its own above the rest of the header.
+        lead, above = _filled(rows[above]), above - 1
+    if above < 0:
+        return header
+    extra = [c for c in rows[above] if L.indicator_role(c) and L.indicator_role(c) not in roles | {"level1"}]
+    if not any(L.indicator_role(c) in ("weight", "score") for c in extra):
+        return header
+    return lead + [c for c in header if c.strip()] + extra
 
 
 def _indicator(record: EvaluationRecord, cells: dict[str, str], level1: str | None,
                level2: str | None) -> Indicator | None:
-    level3 = (cells.get("level3") or "").strip()
+    # "★补助特色种植面积": a core-indicator mark is not part of the name.
+    level3 = (cells.get("level3") or "").strip().lstrip("★☆*※").strip()
     weight_cell, score_cell = cells.get("weight"), cells.get("score")
     if L.is_placeholder(level3) and not (score_cell or "").strip():
         return None
     if not level3 and not (score_cell or "").strip() and not (weight_cell or "").strip():
         return None
     name = level3 or level2 or "指标"
+    if not (weight_cell or "").strip() and not (score_cell or "").strip():
+        return None  # a row with neither 分值 nor 得分 (cut off, or a target-only row) scores nothing
     weight = _number(weight_cell, f"指标「{name}」的分值", record)
     score = _number(score_cell, f"指标「{name}」的得分", record)
     measure = (cells.get("measure") or "").strip()

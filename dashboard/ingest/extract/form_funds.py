@@ -188,3 +188,31 @@ def _subrow_amounts(rows: list[Row], at: int, end: int, roles: list[str]) -> dic
             return dict(zip(roles, numbers))
         return None
     return None
+
+
+# 海南 项目基本信息 blocks: label, "(万元)", amount, one cell per line, with 其中 sub-rows after.
+_LABELLED_AMOUNTS = (("budget_wan", ("计划投资额", "计划投资", "预算安排")), ("received_wan", ("实际到位资金", "到位资金")),
+                     ("spent_wan", ("实际使用情况", "实际支出", "实际使用资金")))
+
+
+def read_labelled_amounts(record: EvaluationRecord, rows: list[Row], end: int) -> None:
+    """Amounts a form gives as label-value pairs (计划投资额 (万元) 480 / 实际到位资金 … / 实际使用情况 …)."""
+    for field, labels in _LABELLED_AMOUNTS:
+        for i in range(min(end, len(rows))):
+            filled = _filled(rows[i])
+            if len(filled) != 1 or not any(L.bare(filled[0]).startswith(label) for label in labels):
+                continue
+            unit = "元" if re.search(r"[(（]元[)）]", filled[0]) else "万元"
+            for later in rows[i + 1:i + 4]:
+                cells = _filled(later)
+                if len(cells) != 1:
+                    break
+                if re.fullmatch(r"[(（](?:万元|元)[)）]", L.key(cells[0])):
+                    unit = "元" if "(元)" in L.key(cells[0]).replace("（", "(").replace("）", ")") else "万元"
+                    continue
+                if L.is_numeric(cells[0]):
+                    setattr(record, field, to_wan(parse_number(cells[0]), unit))
+                break
+            if getattr(record, field) is not None:
+                record.facts.setdefault("funds_quote", f"{filled[0]} {getattr(record, field):g}")
+                break

@@ -40,12 +40,15 @@ def strip_weight_note(text: str) -> tuple[str, float | None]:
 
 
 # --- header ------------------------------------------------------------------------------------
-NAME_LABELS = {"项目名称", "转移支付(项目)名称", "转移支付项目名称", "转移支付名称", "项目名称(全称)"}
-SUPERVISOR_LABELS = {"主管部门", "地方主管部门", "主管单位", "项目主管部门", "省级主管部门", "主管部门(单位)"}
+NAME_LABELS = {"项目名称", "转移支付(项目)名称", "转移支付项目名称", "转移支付名称", "项目名称(全称)",
+               "专项(项目)名称", "专项资金名称"}
+# A county's own form names its county-level 主管部门; a 市级主管部门 beside it is the city's (OTHER_LABELS).
+SUPERVISOR_LABELS = {"主管部门", "地方主管部门", "主管单位", "项目主管部门", "省级主管部门", "主管部门(单位)",
+                     "县级主管部门", "区级主管部门"}
 DEPARTMENT_LABELS = {"实施单位", "项目实施单位", "资金使用单位", "项目单位", "预算单位", "一级预算单位名称",
                      "预算单位名称", "部门名称", "部门(单位)名称", "单位名称(盖章)"}
 FALLBACK_DEPARTMENT_LABELS = {"单位名称", "填报单位"}
-OTHER_LABELS = {"中央主管部门", "负责人及电话", "项目负责人", "联系人", "联系电话", "项目负责人及电话", "项目类别",
+OTHER_LABELS = {"中央主管部门", "市级主管部门", "负责人及电话", "项目负责人", "联系人", "联系电话", "项目负责人及电话", "项目类别",
                 "项目属性", "报表编号", "填报日期", "填报人", "自评总分(分)", "自评总分", "自评等级", "年度总体目标",
                 "预期目标", "实际完成情况", "年初设定目标", "年度总体目标完成情况综述", "实际完成目标", "评价结论",
                 "存在问题", "自评结论", "项目资金", "情况说明"}
@@ -188,6 +191,16 @@ def is_numeric_like(cell: str) -> bool:
 
 GRADE_WORDS = GRADE_MAP  # one grade map for every extractor (fields.GRADE_WORDS)
 _GRADE_IN_TEXT = re.compile(r"(?:等级|等次|评价结果|结论|评定)\s*(?:为|是|:|：)?\s*[“\"「『]?(优秀|良好|中等|不合格|合格|较差|优|良|中|差)")
+
+
+# "四、部门自评等级": the label of a form's grade row; "(自评等级)优": a grade cell that names itself.
+GRADE_LABEL = re.compile(r"(?:[一二三四五六七八九十]+、|\d+[.、])?(?:部门|单位|项目)?(?:整体支出)?(?:自评|评价)等[级次]")
+_GRADE_NOTE = re.compile(r"^[(（](?:自评|评价)?等[级次][)）]")
+
+
+def grade_cell(cell: str) -> str | None:
+    """The grade a cell holds by itself ("优", "良好", "(自评等级)优"), else None."""
+    return GRADE_WORDS.get(_GRADE_NOTE.sub("", key(cell)))
 
 
 def grade_of(text: str | None) -> str | None:

@@ -135,8 +135,9 @@ def rowify(tokens: list[str], warnings: list[str]) -> list[Row]:
                 if i < n and not L.is_numeric_like(tokens[i]) and len(L.key(tokens[i])) <= 12:
                     label, i = tokens[i], i + 1
                 values: list[str] = []
-                while i < n and len(values) < len(header) and L.is_numeric_like(tokens[i]):
-                    values.append(tokens[i])
+                while i < n and len(values) < len(header) and (L.is_numeric_like(tokens[i]) or _WAN_CELL.fullmatch(tokens[i])):
+                    # "286.45万元": a value that repeats the header's unit (项目资金(万元)) in its cell.
+                    values.append(_WAN_CELL.sub(r"\1", tokens[i]))
                     i += 1
                 roles = [L.fund_role(h) for h in header]
                 values = split_fused_funds(values, roles)
@@ -145,14 +146,35 @@ def rowify(tokens: list[str], warnings: list[str]) -> list[Row]:
         if L.key(token) in L.TOTAL_LABELS:
             cells = [token]
             i += 1
-            while i < n and (L.is_numeric_like(tokens[i]) or L.key(tokens[i]) in L.GRADE_WORDS) and len(cells) < 4:
+            while i < n and (L.is_numeric_like(tokens[i]) or L.grade_cell(tokens[i])) and len(cells) < 4:
                 cells.append(tokens[i])
                 i += 1
+            if len(cells) == 2:
+                cells[1:] = split_fused_total(cells[1])
             rows.append(cells)
             continue
         rows.append([token])
         i += 1
     return rows
+
+
+_WAN_CELL = re.compile(r"(-?[\d,]+(?:\.\d+)?)\s*万元")
+
+
+def split_fused_total(cell: str) -> list[str]:
+    """'100100' printed for 总分 | 100 | 100 with the boundary lost ('108.2': 10 | 8.2): the one split into
+    a weight (at most 120) and a score not above it, neither with a leading zero; the cell as it is otherwise."""
+    text = cell.strip()
+    if not re.fullmatch(r"\d{3,}(?:\.\d+)?", text) or re.fullmatch(r"\d{3}", text):
+        return [cell]
+    splits = []
+    for k in range(1, len(text)):
+        a, b = text[:k], text[k:]
+        if (len(a) > 1 and a.startswith("0")) or (len(b) > 1 and b.startswith("0")) or "." in a or b.startswith("."):
+            continue
+        if 0 < float(a) <= 120 and float(b) <= float(a):
+            splits.append([a, b])
+    return splits[0] if len(splits) == 1 else [cell]
 
 
 def _run_end(tokens: list[str], start: int, role_of) -> int:
@@ -164,11 +186,13 @@ def _run_end(tokens: list[str], start: int, role_of) -> int:
 
 def _ends_indicators(token: str) -> bool:
     k = L.key(token)
-    return k in L.TERMINATORS or L.is_title([token]) or bool(L.header_label(token) == "project_name")
+    # "四、部门自评等级": a department form's numbered part after its indicator table.
+    return k in L.TERMINATORS or L.is_title([token]) or bool(L.header_label(token) == "project_name") \
+        or bool(L.GRADE_LABEL.fullmatch(L.bare(token)))
 
 
 # --- indicator rows from a stream: dynamic programme -------------------------------------------
-_NATURE = {"=", "≥", "≤", ">", "<", "定性", "定量", "≈"}
+_NATURE = {"=", "≥", "≤", ">", "<", "定性", "定量", "≈", "﹦", "＝"}
 _MEASURES = {"%", "个", "人", "人次", "天", "日", "万元", "元", "次", "项", "户", "亩", "公里", "千米", "平方米", "年",
              "月", "家", "所", "台", "套", "份", "分", "小时", "册", "处", "座", "条", "米", "吨", "辆", "场", "批", "期",
              "间", "张", "本", "km", "m2", "㎡", "万人", "万亩", "元/人"}
@@ -286,6 +310,10 @@ def label_value(rows: list[Row], i: int, j: int) -> str | None:
             return later.strip()
     if len([c for c in row if c.strip()]) == 1 and i + 1 < len(rows) and len([c for c in rows[i + 1] if c.strip()]) == 1:
         nxt = [c for c in rows[i + 1] if c.strip()][0]
+        if re.fullmatch(r"[(（](?:盖章|公章|签章)[)）]", nxt.strip()) and i + 2 < len(rows) \
+                and len([c for c in rows[i + 2] if c.strip()]) == 1:
+            # "实施单位 (盖章)" printed over two cells: the value follows the seal note.
+            nxt = [c for c in rows[i + 2] if c.strip()][0]
         # A 项目名称 value may itself end in 自评表 ("XX经费支出绩效自评表"): a name, not a title.
         title_like = L.is_title([nxt]) and L.header_label(cell) != "project_name"
         if not (L.header_label(nxt) or L.fund_role(nxt) or L.indicator_role(nxt) or title_like):

@@ -33,6 +33,9 @@ def read_tail(record: EvaluationRecord, rows: list[Row], start: int) -> None:
                     m = re.search(r"(?:得分|总分)\s*(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分", to_simplified(value))
                     if m:
                         record.self_score = float(m.group(1))
+        elif record.grade is None and L.GRADE_LABEL.fullmatch(L.bare(filled[0])):
+            # "四、部门自评等级 | 优": a department form's grade row after its indicators.
+            record.grade = L.grade_of(label_value(rows, i, row.index(filled[0])))
         elif first in L.PROBLEM_LABELS and not record.problems:
             value = label_value(rows, i, row.index(filled[0]))
             record.problems = _problems(value)
@@ -40,14 +43,15 @@ def read_tail(record: EvaluationRecord, rows: list[Row], start: int) -> None:
 
 def _read_total(record: EvaluationRecord, row: Row, filled: list[str]) -> None:
     numbers = [c for c in filled[1:] if L.is_numeric(c)]
-    grade_cells = [c for c in filled[1:] if L.key(c) in L.GRADE_WORDS]
+    # "优", or "(自评等级)优" with the grade's own label in brackets before it.
+    grade_cells = [g for g in (L.grade_cell(c) for c in filled[1:]) if g]
     if len(numbers) >= 2:
         record.facts["total_weight"] = parse_number(numbers[0])
         record.self_score = _number(numbers[1], "总分", record)
     elif numbers:
         record.self_score = _number(numbers[0], "总分", record)
     if grade_cells and record.grade is None:
-        record.grade = L.GRADE_WORDS[L.key(grade_cells[0])]
+        record.grade = grade_cells[0]
     record.facts["total_quote"] = "\t".join(filled)
 
 
@@ -64,7 +68,8 @@ def read_upfront_score(record: EvaluationRecord, rows: list[Row], end: int) -> N
                 record.grade = L.grade_of(label_value(rows, i, j))
 
 
-_TEMPLATE_HINTS = re.compile(r"填写|填报|逐项|如实|应当|说明存在|简要|请|[(（].{0,30}问题.{0,10}[)）]$")
+# Instructions an unfilled form still prints: "结合自评情况,分析存在的问题及原因。(200字以内)".
+_TEMPLATE_HINTS = re.compile(r"填写|填报|逐项|如实|应当|说明存在|简要|请|[(（].{0,30}问题.{0,10}[)）]$|\d+字以内[)）]?$|^结合自评情况")
 _ITEM_SPLIT = re.compile(r"[；;。\n]|(?<!\d)(?=(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\D)")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[-•·])\s*")
 

@@ -30,7 +30,8 @@ def _all_labels() -> set[str]:
     for names in list(L.FUND_COLUMNS.values()) + list(L.INDICATOR_COLUMNS.values()):
         labels |= names
     labels |= {"绩效指标", "年度绩效指标", "项目资金", "偏差原因分析及改进措施", "未完成原因分析",
-               "未完成原因和改进措施", "未完成原因及拟采取的改进措施", "专项资金名称", "县级主管部门"}
+               "未完成原因和改进措施", "未完成原因及拟采取的改进措施", "专项资金名称", "县级主管部门",
+               "资金情况", "项目资金情况", "项目负责人及电话"}
     labels |= set(_SUBROW_LABELS)
     return {lab for lab in labels if len(lab) >= 2}
 
@@ -70,6 +71,13 @@ def split_on_labels(text: str) -> list[str]:
     for part, start, end in ((True, 0, table_at), (False, table_at, len(probe))):
         for m in _anchor(part).finditer(probe, start, end):
             cuts.append((m.start(), m.end()))
+    # The form's title with its year ("绩效目标自评表(2022年度)") run into the notice before it.
+    for m in _TITLE_WITH_YEAR.finditer(probe, 0, table_at):
+        cuts.append((m.start(), m.end()))
+    # "总分100100注:1.一级指标…": the form's note starts after the last number.
+    for m in _NOTE.finditer(probe, table_at):
+        cuts.append((m.start(), m.end()))
+    cuts = _without_overlaps(cuts)
     cells: list[str] = []
     pos = 0
     for start, end in cuts:
@@ -80,6 +88,21 @@ def split_on_labels(text: str) -> list[str]:
     if pos < len(flat):
         cells.extend(_value_cells(flat[pos:]))
     return [c for c in (c.strip() for c in cells) if c]
+
+
+_TITLE_WITH_YEAR = re.compile(r"(?:项目支出|部门整体支出)?(?:绩效)?(?:目标)?自评(?:情况)?表\s*[(（]\s*\d{4}\s*年度?\s*[)）]")
+
+
+_NOTE = re.compile(r"(?<=[\d%])注\s*[:：](?=\s*\d[.、．])")
+
+
+def _without_overlaps(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(cuts):
+        if out and start < out[-1][1]:
+            continue
+        out.append((start, end))
+    return out
 
 
 def _value_cells(value: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from dashboard.ingest.document import Document, Table
-from dashboard.ingest.extract import external, fields, narrative_amounts, narrative_title
+from dashboard.ingest.extract import external, fields, narrative_amounts, narrative_project, narrative_title
 from dashboard.ingest.normalize import normalize_text, to_simplified
 from dashboard.ingest.record import EvaluationRecord
 
@@ -25,7 +25,8 @@ _HEADING = re.compile(
     r"第[一二三四五六七八九十]+|附件|附表)"
 )
 _TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、](?!\d))")
-EXTERNAL_HINTS = re.compile(r"会计师事务所|第三方(?:机构|评价)|受.{0,20}委托|绩评(?:字)?第?\d+号|财政重点评价|重点绩效评价")
+EXTERNAL_HINTS = re.compile(r"会计师事务所|第三方(?:机构|评价)|受.{0,20}委托|绩评(?:字)?第?\d+号|财政重点评价|重点绩效评价"
+                            r"|委托单位\s*[:：]|评价机构\s*[:：]\s*[\u4e00-\u9fff]{2,30}(?:事务所|公司|发展中心|研究院|研究中心)")
 
 
 def _simplify(text: str) -> str:
@@ -58,7 +59,7 @@ def _continues(previous: str, line: str) -> bool:
     # A wrapped line is a long line cut short; a heading or title is short and stands alone.
     if len(previous) < 18 or previous.endswith(("报告", "表")):
         return False
-    if len(previous) < 30 and re.match(r"^[\u4e00-\u9fff]{2,8}[:：]", previous):
+    if len(previous) < 30 and re.match(r"^[\u4e00-\u9fff()（）\s]{2,14}[:：]", previous):
         return False  # a "项目名称：…" label line
     return not _HEADING.match(previous) or len(previous) >= 30
 
@@ -77,8 +78,23 @@ def problems_of(doc: Document) -> list[str]:
     return _problems(logical_paragraphs([_simplify(normalize_text(p)) for p in doc.paragraphs]))
 
 
+# A report flattened to one line keeps its headings after a space or a full stop: split there.
+_RUN_IN_HEADING = re.compile(r"(?<=[\s。；;])\s*(?=(?:[一二三四五六七八九十]{1,2}、|[(（][一二三四五六七八九十]{1,2}[)）]))")
+
+
+def _unflatten(paragraphs: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        if len(p) > 300 and re.search(_PROBLEMS_HEADING, p):
+            out.extend(part.strip() for part in _RUN_IN_HEADING.split(p) if part.strip())
+        else:
+            out.append(p)
+    return out
+
+
 def _problems(paragraphs: list[str]) -> list[str]:
     """Problem statements under the problems heading (存在的问题), without causes or suggestions."""
+    paragraphs = _unflatten(paragraphs)
     for i, p in enumerate(paragraphs):
         if len(p) < 40 and re.search(_PROBLEMS_HEADING, p) and (_HEADING.match(p) or len(p) < 20):
             start = i
@@ -123,6 +139,34 @@ def _problems(paragraphs: list[str]) -> list[str]:
 _INLINE_ITEM = re.compile(r"(?<=[。；;])\s*(?=(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[①-⑳])\D)")
 
 
+def _as_printed(record: EvaluationRecord, doc: Document) -> None:
+    """Names and problems in the script the report is printed in: a Traditional page keeps its
+    Traditional names (read on Simplified text, then taken back from the same place in the original)."""
+    originals, simplified = [], []
+    for p in doc.paragraphs:
+        text = normalize_text(p)
+        text = _PINYIN_GLOSS.sub(lambda m: "" if _is_pinyin(m.group(1)) else m.group(0), text)
+        if not any(ch in _TRADITIONAL_HINTS for ch in text):
+            continue
+        converted = to_simplified(text)
+        if len(converted) == len(text) and converted != text:
+            originals.append(text)
+            simplified.append(converted)
+    if not originals:
+        return
+    original, converted = "\n".join(originals), "\n".join(simplified)
+
+    def printed(value: str | None) -> str | None:
+        if not value:
+            return value
+        at = converted.find(value)
+        return original[at:at + len(value)] if at >= 0 else value
+
+    for key in ("project_name", "department", "supervising_department", "region"):
+        setattr(record, key, printed(getattr(record, key)))
+    record.problems = [printed(p) for p in record.problems]
+
+
 def detect_kind(title: str | None, text: str) -> str:
     head = (title or "") + "\n" + "\n".join(text.split("\n", 5)[:5])
     if re.search(r"部门整体支出绩效|整体支出绩效(?:自评|评价)|部门整体绩效", head):
@@ -132,8 +176,31 @@ def detect_kind(title: str | None, text: str) -> str:
     return "project_self"
 
 
+_CHUNK = re.compile(r"^(\d{1,2})、")
+
+
+def _without_chunk_markers(lines: list[str]) -> list[str]:
+    """A document-sharing site cuts a file into chunks numbered "1、" "2、" "3、" at line starts, often
+    mid-word ("实际到位资" / "3、金(万元)"): the numbers go and each chunk joins the one before."""
+    numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _CHUNK.match(line))]
+    long_chunks = [i for i, _ in numbered if len(lines[i]) >= 80]
+    if len(numbered) < 2 or [n for _, n in numbered] != list(range(1, len(numbered) + 1)) \
+            or len(long_chunks) < len(numbered) - 1:
+        return lines
+    out: list[str] = []
+    starts = {i for i, _ in numbered}
+    for i, line in enumerate(lines):
+        if i in starts:
+            line = _CHUNK.sub("", line)
+            if out and i != numbered[0][0] and out[-1] and out[-1][-1] not in _TERMINAL:
+                out[-1] += line
+                continue
+        out.append(line)
+    return out
+
+
 def extract_narrative(doc: Document) -> EvaluationRecord:
-    lines = [_simplify(normalize_text(p)).strip() for p in doc.paragraphs]
+    lines = _without_chunk_markers([_simplify(normalize_text(p)).strip() for p in doc.paragraphs])
     paragraphs = logical_paragraphs(lines)
     tables = [Table(rows=[[_simplify(normalize_text(c)) for c in row] for row in t.rows], origin=t.origin)
               for t in doc.tables if t.rows]
@@ -143,8 +210,15 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
 
     title = narrative_title.identify(record, paragraphs, text, tables, lines)
     record.kind = detect_kind(title, text)
+    if record.project_name is None and title is None and record.kind == "project_self":
+        # A form's title without a 项目名称 cell: "外事接待服务项目绩效自评表".
+        record.project_name = narrative_project.project_from_form_title(lines)
+    if record.kind != "department_self" and (
+            record.project_name is None or narrative_project.FUND_PROGRAMME.match(record.project_name)):
+        # No project in the title, or only the fund programme it belongs to: the body may name it.
+        record.project_name = narrative_project.project_from_body(paragraphs) or record.project_name
 
-    narrative_amounts.read_values(record, text, tables)
+    narrative_amounts.read_values(record, text, tables, lines)
     record.problems = _problems(paragraphs)
     if record.problems:
         record.facts["problems_quote"] = record.problems[0]
@@ -161,6 +235,7 @@ def extract_narrative(doc: Document) -> EvaluationRecord:
     if record.region is None:
         record.region = fields.region_of(record.department, record.supervising_department)
 
+    _as_printed(record, doc)
     for key, label in (("budget_wan", "预算数"), ("spent_wan", "实际支出"), ("self_score", "自评得分"), ("year", "评价年度")):
         if getattr(record, key) is None:
             record.warnings.append(f"未找到{label}")

@@ -12,7 +12,8 @@ from dashboard.ingest.extract import fields, vocabulary
 from dashboard.ingest.normalize import parse_number, to_wan
 from dashboard.ingest.record import EvaluationRecord
 
-_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+# "8826.5万。": 万 without 元 at a clause end is 万元 too (never "3.8万人").
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|万(?=[。，,；;、)）\s]|$))"
 
 # Phrases before an amount, a rate or a score, in priority order: data/vocabulary.toml [narrative].
 BUDGET_PATTERNS = vocabulary.phrases("narrative", "budget")
@@ -53,6 +54,8 @@ def _mentions(text: str, patterns: tuple[str, ...], exclude_before: str = _NOT_T
             before = text[max(0, m.start() - 6):m.start()]
             if re.search(exclude_before, before):
                 continue
+            if exclude_before is _NOT_A_BUDGET and re.search(r"支出|执行数|拨付|(?<!转移)支付|使用", text[m.start():m.start(1)]):
+                continue  # "公用经费支出64.27万元": money spent under a budget word, not a budget
             seen.add(m.start(1))
             value = to_wan(parse_number(m.group(1)), m.group(2))
             found.append({"value_wan": value, "quote": sentence_around(text, m.start(), m.end()),
@@ -131,15 +134,64 @@ def _amounts(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
         paired = _paired_statement(budget, spent)
         if paired:
             record.budget_wan, record.spent_wan = paired
+    if record.budget_wan and record.spent_wan and record.spent_wan > 2 * record.budget_wan and table_budget is None:
+        # Spending more than twice "the budget": that amount may be a sub-item ("委员活动经费28.6万元"),
+        # not the budget; the next budget mention that fits the spending. When none fits, a department-
+        # wide report (whose text lists many sub-items) states no budget; a project's own statement stays
+        # as written, and the sanity rules mark the pair 待核实 rather than the reader hiding it.
+        fitting = [b["value_wan"] for b in budget if b["value_wan"] and record.spent_wan <= 2 * b["value_wan"]]
+        if fitting or record.kind == "department_self":
+            record.budget_wan = fitting[0] if fitting else None
+    if record.spent_wan is None:
+        # "下达建设资金48万元,全部用于XX便道建设": an amount said to be used in full was spent.
+        m = re.search(_AMOUNT + r"[,，]?\s*(?:已)?(?:全部|全额)(?:用于|投入使用|使用)", text)
+        if m:
+            record.spent_wan = to_wan(parse_number(m.group(1)), m.group(2))
     record.received_wan = table_received if table_received is not None else (received[0]["value_wan"] if received else None)
+    if record.received_wan is None:
+        record.received_wan = _received_in_full(text, budget, record.budget_wan)
     m = re.search(r"年初预算(?:数)?(?:为|是|:|：)?\s*" + _AMOUNT, text)
     if m and re.search(r"全年预算|调整后预算", text):
         record.initial_budget_wan = to_wan(parse_number(m.group(1)), m.group(2))
+    else:
+        # "年初批复预算6个项目736万元", "年初预算安排735万元", "年初安排我单位的部门预算资金额为6,412.38万元":
+        # the amount a clause that starts with 年初 gives first (never 年初结转/结余, carried-over money).
+        m = _INITIAL.search(text)
+        if m is None and re.search(r"调整后预算|调整预算后", text):
+            # "2021年部门预算收入2,364.58万元,全年调整后预算数2,917.06万元": the budget before adjustment.
+            m = re.search(r"预算\s*收入\s*(?:为|是|:|：)?\s*" + _AMOUNT + r"[^。；;\n]{0,12}?(?:全年)?调整", text)
+        if m:
+            record.initial_budget_wan = to_wan(parse_number(m.group(1)), m.group(2))
     # Amount mentions whose value is far from the chosen one are usually a different amount
     # (a sub-item, a unit price); keep those within a factor of 2.5 as mentions of the same amount.
     record.facts["budget_mentions"] = _same_amount(budget, record.budget_wan)
     record.facts["spent_mentions"] = _same_amount(spent, record.spent_wan)
     record.compute_execution_rate()
+
+
+_INITIAL = re.compile(r"年初(?!结转|结余|余额)(?:批复|安排|下达|设定)?[^\d。；;\n]{0,12}?(?:\d+个(?:项目)?[,，]?[^\d。；;\n]{0,10}?)?"
+                      + _AMOUNT)
+_IN_FULL = r"(?:已|均已|目前已)?(?:全部|全额|足额)到位"
+
+
+def _received_in_full(text: str, budget: list[dict], budget_wan: float | None) -> float | None:
+    """'86万元已全部到位': the amount said to have arrived in full; '…资金已全部到位' in the sentence
+    that states the budget, or the one right after it: the budget arrived in full."""
+    m = re.search(_AMOUNT + r"[^。；;\n\d,，、]{0,6}?" + _IN_FULL, text) or \
+        re.search(r"到位情况(?:分析)?[。.:：]?[^。；;\n\d]{0,30}?" + _AMOUNT + r"[^。；;\n\d,，、]{0,8}?(?:已)?全部拨付", text)
+    if m:
+        return to_wan(parse_number(m.group(1)), m.group(2))
+    if budget_wan is None:
+        return None
+    for mention in budget:
+        if mention["value_wan"] != budget_wan or mention["pos"] < 0:
+            continue
+        end = text.find("。", mention["pos"])
+        end = text.find("。", end + 1) if end != -1 else -1
+        window = text[mention["pos"]: end if end != -1 else len(text)]
+        if re.search(r"资金" + _IN_FULL, window):
+            return budget_wan
+    return None
 
 
 def _paired_statement(budget: list[dict], spent: list[dict]) -> tuple[float, float] | None:
@@ -209,9 +261,68 @@ def money_years(record: EvaluationRecord) -> list[dict]:
 
 
 
-def read_values(record: EvaluationRecord, text: str, tables: list[Table]) -> None:
+# A basic-information block printed one cell per line: label, "(万元)", amount (海南 项目基本信息).
+_LINE_AMOUNTS = (("budget_wan", ("计划投资额", "计划投资")), ("received_wan", ("实际到位资金",)),
+                 ("spent_wan", ("实际使用情况", "实际支出")))
+
+
+def _line_amounts(record: EvaluationRecord, lines: list[str]) -> None:
+    """Amounts from label lines followed by their value line, when the sentences gave none; or from
+    a label that carries its unit run into its value ("计划投资额(万元)96实际到位资金(万元)96")."""
+    if record.budget_wan is not None or record.spent_wan is not None:
+        return
+    joined = "".join(re.sub(r"\s+", "", line) for line in lines)
+    for field, labels in _LINE_AMOUNTS:
+        m = re.search("(?:" + "|".join(labels) + r")[(（](万元|元)[)）](\d[\d,]*(?:\.\d+)?)(?![\d.])", joined)
+        if m:
+            setattr(record, field, to_wan(parse_number(m.group(2)), m.group(1)))
+    if record.budget_wan is not None or record.spent_wan is not None:
+        record.compute_execution_rate()
+        return
+    for field, labels in _LINE_AMOUNTS:
+        for i, line in enumerate(lines):
+            flat = re.sub(r"\s+", "", line)
+            if not any(re.fullmatch(re.escape(label) + r"(?:[(（](?:万元|元)[)）])?", flat) for label in labels):
+                continue
+            unit = "元" if re.search(r"[(（]元[)）]", flat) else "万元"
+            for later in lines[i + 1:i + 3]:
+                later = re.sub(r"\s+", "", later)
+                if re.fullmatch(r"[(（](?:万元|元)[)）]", later):
+                    unit = "元" if "元" == later[1:-1] else "万元"
+                    continue
+                if _AMOUNT_CELL.match(later):
+                    setattr(record, field, to_wan(parse_number(later), unit))
+                break
+            if getattr(record, field) is not None:
+                break
+    record.compute_execution_rate()
+
+
+# 部门整体绩效自评表 run together on a sharing site: "执行率(%)执行率权重执行率得分(分)O82%108.2" =
+# rate 82% | weight 10 | score 8.2 (the amounts before it lost); "O" is an OCR'd 0.
+_FUSED_DEPT_FUNDS = re.compile(r"执行率权重\s*执行率得分\s*(?:[(（]分[)）])?\s*[O0o]?(\d{1,3}(?:\.\d+)?)%(\d{2,6}(?:\.\d+)?)")
+
+
+def _fused_dept_funds(record: EvaluationRecord, text: str) -> None:
+    from dashboard.ingest.extract.form_stream import split_fused_total
+
+    m = _FUSED_DEPT_FUNDS.search(text)
+    if not m:
+        return
+    parts = split_fused_total(m.group(2))
+    if record.stated_execution_rate is None:
+        record.stated_execution_rate = float(m.group(1))
+        record.facts["stated_rate_quote"] = m.group(0)
+    if len(parts) == 2 and record.execution_weight is None:
+        record.execution_weight, record.execution_score = float(parts[0]), float(parts[1])
+
+
+def read_values(record: EvaluationRecord, text: str, tables: list[Table], lines: list[str] | None = None) -> None:
     """Amounts, execution rate, score, grade and evaluators' scores into the record."""
     _amounts(record, text, tables)
+    _fused_dept_funds(record, text)
+    if lines:
+        _line_amounts(record, [line for line in lines if line.strip()])
     _rate(record, text)
     _score_and_grade(record, text, tables)
     _evaluators(tables, record)

@@ -14,7 +14,7 @@ from dashboard.ingest.record import EvaluationRecord
 
 _UNIT_SUFFIX = r"(?:局|编办|办公室|委员会|中心|医院|学校|中学|小学|幼儿园|站|所|院|馆|队|政府|委|办|部|社|会|处|厅|室)"
 _TITLE_SUFFIX = re.compile(
-    r"(?:项目)?(?:支出)?(?:整体支出)?(?:绩效)?(?:目标)?(?:自评|自我评价|评价|评估)(?:报告|情况报告|结果报告)?$"
+    r"(?:项目)?(?:支出)?(?:整体支出)?(?:绩效)?(?:目标)?(?:单位)?(?:自评|自我评价|评价|评估)(?:总结)?(?:报告|情况报告|结果报告)?$"
 )
 
 _REPORT_END = r"(?:评价|自评|评估)(?:的)?(?:总结)?(?:报告|情况报告|结果报告)"
@@ -35,6 +35,7 @@ _LEADING_TITLE = re.compile(r"^(.{6,70}?" + _REPORT_END + r")(?=[\u4e00-\u9fff])
 def _clean_title(line: str) -> str:
     line = _FILE_SUFFIX.sub("", line.strip())
     line = _ATTACHMENT.sub("", line)
+    line = re.sub(r"^\d{1,2}、(?=\D)", "", line)  # a sharing site's page-chunk number ("1、财政支出…报告")
     line = _FUND_LABEL.sub("", line)
     # "桐 安 新 区 2018 年 度": letters spaced out by the page.
     return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", line).strip()
@@ -94,11 +95,22 @@ def _parse_title(title: str) -> tuple[str | None, int | None, str | None]:
         name = _TITLE_SUFFIX.sub("", rest).strip(" ：:")
         if 0 < len(name) <= 4 and rest.startswith(name + "项目"):
             name += "项目"  # "衔接资金项目": a short fund name keeps its word 项目
-    if re.fullmatch(r"(?:" + _REGION_PREFIX + r")*(?:本级)?(?:转移支付)?(?:财政)?(?:支出)?(?:项目)?(?:资金)?"
+    # "我市20xx年度XX项目": the writer's own place and a placeholder year are not part of the name.
+    name = re.sub(r"^我(?:市|县|区|旗|州|镇|乡|局|单位)(?:\d{2}[\dxX]{2}\s*年度?)?", "", name or "") or None
+    if name and not department:
+        # "镇财政所XX资金项目…报告": a unit without its place name stands before the project.
+        bare_unit = re.match(r"^[县市区镇乡][\u4e00-\u9fff]{1,6}?(?:财政所|所|站|局|办|中心)(?=[\u4e00-\u9fff]{4})", name)
+        if bare_unit:
+            name = name[bare_unit.end():]
+    if re.fullmatch(r"(?:" + _REGION_PREFIX + r")*(?:本级)?(?:转移支付)?(?:财政)?(?:支出)?(?:工程)?(?:项目)?(?:资金)?"
                     r"(?:部门)?(?:整体)?(?:支出)?(?:绩效目标)?", name or ""):
         name = None  # a generic title: 财政支出项目绩效评价报告, 项目资金绩效自评报告
     if bracketed and not name:
         name = bracketed.group(1).strip()
+    inner = re.match(r"^(.+?" + _UNIT_SUFFIX + r")[(（]([^()（）]{2,60})[)）](?:转移支付|专项资金|资金)?$", department or "")
+    if inner:
+        # "XX应急管理局(中央自然灾害救灾资金)转移支付 2022年度绩效自评报告": unit, then its project in brackets.
+        department, name = inner.group(1), name or inner.group(2).strip()
     if department and not re.search(r"(?:" + _UNIT_SUFFIX + r"|街道|镇|乡|苏木)$", department):
         # "XX工程项目2020年度绩效自评报告": what stands before the year is the project.
         if name is None and re.search(r"(?:项目|工程|资金|经费|补助)$", department):
@@ -125,7 +137,8 @@ def _unit_below_title(paragraphs: list[str], title: str | None) -> str | None:
     return None
 
 
-_UNIT_LABELS = r"(?:项目实施单位|实施单位|部门[(（]单位[)）]名称|单位名称|填报单位|预算单位|评价单位|项目单位)"
+_UNIT_LABELS = (r"(?:项目实施单位|实施单位|部门[(（]单位[)）]名称|单位名称|填报单位|预算部门单位|预算单位|评价单位|项目单位)"
+                r"(?:[(（](?:公章|盖章)[)）])?")
 # The next label on the same line ends a value: "项目实施单位:X 组织单位: Y".
 _NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff()（）]{2,10}\s*$")
 _UNIT_NAME = r"(?:[\u4e00-\u9fff]{2,24}?(?:" + _UNIT_SUFFIX[3:-1] + r"|街道|镇|乡|苏木))"
@@ -161,11 +174,25 @@ def _department_from_text(text: str, tables: list[Table]) -> str | None:
         value = _unit_value(m.group(1).strip())
         if value and not re.search(r"[□√R]$|^[(（]", value):
             return value
+    # "预算单位桐安高新区管委会(行政主管部门)的XX工程": the unit named after its label in a sentence.
+    m = re.search(r"(?:预算单位|项目实施单位|项目单位)(?:为)?([\u4e00-\u9fff]{2,20}?" + _UNIT_SUFFIX
+                  + r"(?:[(（][\u4e00-\u9fff]{2,10}[)）])?)(?=的|[,，。；])", text)
+    if m and not _masked(m.group(1)):
+        return m.group(1)
     m = re.search(r"(?:由|以)((?:[\u4e00-\u9fff]{0,6}[县市区])?[\u4e00-\u9fff]{1,10}?" + _UNIT_SUFFIX + r")(?=主任|局长|按照|负责|牵头|组织|为)", text)
     if m:
         return m.group(1)
     m = _UNIT_IN_INTRO.search(text[:3000])
+    if m:
+        return m.group(1)
+    # "…文件要求,青禾旗XX苏木人民政府组织开展了…", "(一)临溪市XX管理处2022年度共有5个项目": a unit with
+    # its place name as the subject of the sentence that says what was evaluated.
+    m = _UNIT_AS_SUBJECT.search(text[:3000])
     return m.group(1) if m else None
+
+
+_UNIT_AS_SUBJECT = re.compile(r"(?<![\u4e00-\u9fff])(" + _REGION_PREFIX + r"[\u4e00-\u9fff]{1,16}?" + _UNIT_SUFFIX
+                              + r")(?=组织开展|组织对|\d{4}年度?共有|共有\d+个项目)")
 
 
 def _signature(paragraphs: list[str]) -> str | None:
@@ -184,11 +211,19 @@ def _signature(paragraphs: list[str]) -> str | None:
 _PUBLISHER = re.compile(r"^\s*(?:发布机构|发文机关|发布单位)\s*[:：|]\s*\|?\s*(" + _UNIT_NAME + r")(?=\s|\||$)")
 
 
+# "欢迎来到桐安县政协网站!": a unit's own site names the unit in its banner.
+_SITE_BANNER = re.compile(r"^\s*欢迎(?:来到|访问|光临)(" + _REGION_PREFIX + r"[\u4e00-\u9fff]{2,16}?)(?:门户网站|官方网站|网站|官网)")
+
+
 def publisher(lines: list[str], tables: list[Table] | None = None) -> str | None:
     """The unit a government page names as its publisher (发布机构), from the page as read."""
     for line in lines[:40]:
         m = _PUBLISHER.match(normalize_text(line))
         if m:
+            return m.group(1)
+    for line in lines[:5]:
+        m = _SITE_BANNER.match(normalize_text(line))
+        if m and not re.search(r"人民政府$", m.group(1)):
             return m.group(1)
     for table in tables or []:
         for row in table.rows[:10]:
@@ -218,10 +253,22 @@ def identify(record: EvaluationRecord, paragraphs: list[str], text: str, tables:
     """Fill project name, units, region and year; return the report's title (None if it has none)."""
     title = _title(paragraphs)
     title_department, title_year, title_name = _parse_title(title) if title else (None, None, None)
+    if title and title_name is None:
+        # A generic page title ("工程项目绩效评价报告"): the report names itself in its first paragraphs.
+        for p in paragraphs[:8]:
+            m = _SELF_NAMED.search(p)
+            if m:
+                named_department, named_year, title_name = _parse_title(_clean_title(m.group(1)))
+                title_department = title_department or named_department
+                title_year = title_year or named_year
+                break
     m = re.search(r"项目名称(?:[:：]\s*|\s+)([^\n。；|]{2,80})", text)
     label_name = None
     if m:
         label_name = re.split(r"(?:项目)?(?:主管部门|实施单位|项目单位|填报人|评价类型)[:：]?", m.group(1))[0].strip()
+    if title_name and label_name and _squeeze(title_name) != _squeeze(label_name) \
+            and _squeeze(title_name).endswith(_squeeze(label_name)):
+        title_name = label_name  # "枫桥街道小区综合整新" in the title, "项目名称: 小区综合整新" on the cover
     record.project_name = _squeeze(title_name or label_name)
     if record.project_name is None and m is None:
         record.warnings.append("未找到项目名称")
@@ -230,15 +277,32 @@ def identify(record: EvaluationRecord, paragraphs: list[str], text: str, tables:
         title_department = signature  # "XX镇" in the title, "XX镇人民政府" signing the report
     record.department = _squeeze(title_department or _department_from_text(text, tables)
                                  or _unit_below_title(paragraphs, title) or signature)
-    m = re.search(r"主管部门(?:[:：]\s*|\s+)([^\s，。,；|]{2,40})", text)
+    m = re.search(r"主管部门(?:[:：]\s*|\s+|为)([^\s，。,；|]{2,40})", text)
     supervising = m.group(1) if m else _table_label_value(tables, ("主管部门",))
+    if m is None:
+        # A form run together: "主管部门桐安区融媒体中心财政处室自评总分(分)95.4".
+        run = re.search(r"主管部门(" + _REGION_PREFIX + r"[\u4e00-\u9fff]{1,16}?" + _UNIT_SUFFIX
+                        + r")(?=财政处室|自评|部门联系人|联系人|实施单位)", text)
+        supervising = run.group(1) if run else supervising
+    if m and m.group(0).endswith("为" + m.group(1)):
+        # "主管部门为X" in a sentence: the unit's name, not the words after it.
+        named = re.match(r"[\u4e00-\u9fff]{1,20}" + _UNIT_SUFFIX + r"(?:[(（][\u4e00-\u9fff]{2,10}[)）])?"
+                         r"(?=[^\u4e00-\u9fff]|项目|的|$)", supervising)
+        supervising = named.group(0) if named else supervising
     if supervising:
         supervising = re.split(r"(?:填报人|联系人|联系电话|填报日期|评价类型|评价方式|项目单位|实施单位)", supervising)[0] or None
-    record.supervising_department = supervising
+    record.supervising_department = None if _masked(supervising) else supervising
+    if _masked(record.department):
+        record.department = None
     record.region = fields.region_of(record.department, record.supervising_department)
     record.year = title_year or _year_from_text(text, _year_mentions(None, None, paragraphs))
     record.facts["title_year"] = title_year
     return title
+
+
+def _masked(value: str | None) -> bool:
+    """A value a bid-aggregator page hides from visitors ("点击登录查看", "****")."""
+    return bool(value) and bool(re.search(r"点击登录|登录后查看|请登录|^\*+$|\*{3,}", value))
 
 
 def year_mentions(title: str | None, record: EvaluationRecord, paragraphs: list[str], text: str) -> list[dict]:

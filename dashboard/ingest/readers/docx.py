@@ -14,7 +14,14 @@ from lxml import etree
 
 from dashboard.ingest.document import Block, Document, Paragraph, Table
 from dashboard.ingest.errors import ReadError
-from dashboard.ingest.readers.limits import MAX_TABLE_DEPTH, Deadline, check_office_zip
+from dashboard.ingest.readers.limits import (
+    MAX_DOCX_TABLE_CELLS,
+    MAX_DOCX_TABLE_COLUMNS,
+    MAX_DOCX_TABLE_ROWS,
+    MAX_TABLE_DEPTH,
+    Deadline,
+    check_office_zip,
+)
 
 KIND = "Word 文档（.docx）"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -86,6 +93,7 @@ class _BodyReader:
         self.numbering = numbering
         self.table_count = 0
         self.depth_warned = False
+        self.cells_left = MAX_DOCX_TABLE_CELLS
 
     def _add(self, block: Block) -> None:
         self.doc.blocks.append(block)
@@ -113,18 +121,38 @@ class _BodyReader:
         self.table_count += 1
         origin = f"表格 {self.table_count}" if depth == 1 else f"表格 {self.table_count}（嵌套第 {depth} 层）"
         nested: list = []
-        rows = [self.row_cells(tr, nested) for tr in _children(tbl, TR)]
+        rows: list[list[str]] = []
+        width = 0
+        for tr in _children(tbl, TR):
+            if len(rows) >= MAX_DOCX_TABLE_ROWS:
+                raise ReadError(f"{origin}超过 {MAX_DOCX_TABLE_ROWS:,} 行的上限，文件过大或结构异常，已拒绝")
+            rows.append(self.row_cells(tr, nested, origin))
+            width = max(width, len(rows[-1]))
+            if len(rows) * width > self.cells_left:
+                raise ReadError(
+                    f"{KIND}的表格合计超过 {MAX_DOCX_TABLE_CELLS:,} 个单元格的上限（{origin}），文件过大或结构异常，已拒绝"
+                )
+        self.cells_left -= len(rows) * width
         # Rows a table's grid leaves short (no gridAfter) are padded: every row as wide as the table.
-        width = max((len(row) for row in rows), default=0)
         rows = [row + [""] * (width - len(row)) for row in rows]
         self._add(Table(rows=rows, origin=origin))
         # Tables inside cells follow their parent table, so a form nested in a layout table is found.
         for inner in nested:
             self.read_table(inner, depth + 1)
 
-    def row_cells(self, tr, nested: list) -> list[str]:
+    def row_cells(self, tr, nested: list, origin: str = "表格") -> list[str]:
+        """One row laid out on the table grid. Every span (gridBefore, gridSpan, gridAfter) is checked
+        against the column cap before it becomes cells: a crafted span of 400,000,000 is refused."""
         cells: list[str] = []
-        cells.extend([""] * _int_attr(tr.find(f"{_w('trPr')}/{_w('gridBefore')}")))
+
+        def grow(count: int, what: str) -> None:
+            if count > MAX_DOCX_TABLE_COLUMNS or len(cells) + count > MAX_DOCX_TABLE_COLUMNS:
+                raise ReadError(
+                    f"{origin}的一行（{what}）超过 {MAX_DOCX_TABLE_COLUMNS:,} 列的上限，文件结构异常，已拒绝"
+                )
+            cells.extend([""] * count)
+
+        grow(max(0, _int_attr(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"))), "gridBefore")
         for tc in _children(tr, TC):
             tc_pr = tc.find(_w("tcPr"))
             span = 1
@@ -137,10 +165,9 @@ class _BodyReader:
                 h_merge = tc_pr.find(_w("hMerge"))
                 if h_merge is not None and h_merge.get(_w("val"), "continue") != "restart":
                     continuation = True
-            text = "" if continuation else self.cell_text(tc, nested)
-            cells.append(text)
-            cells.extend([""] * (span - 1))
-        cells.extend([""] * _int_attr(tr.find(f"{_w('trPr')}/{_w('gridAfter')}")))
+            grow(span, "gridSpan")
+            cells[-span] = "" if continuation else self.cell_text(tc, nested)
+        grow(max(0, _int_attr(tr.find(f"{_w('trPr')}/{_w('gridAfter')}"))), "gridAfter")
         return cells
 
     def cell_text(self, tc, nested: list) -> str:

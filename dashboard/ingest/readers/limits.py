@@ -75,3 +75,29 @@ class Deadline:
         if self.elapsed > self.seconds:
             where = f"（{progress}）" if progress else ""
             raise ReadError(f"读取超时：超过 {self.seconds:g} 秒仍未读完{where}，文件可能过大或结构异常")
+
+
+# --- Declared sizes, checked before anything is laid out (memory follows what a file declares) ---
+
+# Excel's own grid: 1,048,576 rows by 16,384 columns (XFD).
+MAX_XLSX_ROWS = 1_048_576
+MAX_XLSX_COLUMNS = 16_384
+# Cells (rows x columns of the used ranges) laid out from one workbook: a 60-row, 12-column form is
+# 720. A workbook of a million cells (5 MB) takes 12 s and 160 MB to read and over 60 s to
+# extract, so anything bigger could never finish within max_seconds_per_file anyway.
+MAX_XLSX_CELLS = 1_000_000
+# Merged cells declared by one sheet (each range and all together), and the number of ranges.
+# A whole-sheet merge (A1:XFD1048576) declares 17 billion cells in a few bytes.
+MAX_XLSX_MERGED_CELLS = 1_000_000
+MAX_XLSX_MERGE_RANGES = 100_000
+
+# Word: a table is at most 63 columns wide in Word itself; spans (gridSpan, gridBefore, gridAfter)
+# and row widths beyond this cap are crafted (a span of 400,000,000 would be a list that long).
+MAX_DOCX_TABLE_COLUMNS = 1_000
+MAX_DOCX_TABLE_ROWS = 100_000
+# Cells laid out from all of a document's tables (rows x columns), as for workbooks.
+MAX_DOCX_TABLE_CELLS = 1_000_000
+
+# PDF: the decoded size of one stream (a page's content, a font, an object stream). Real page
+# content is well under a few MB; a FlateDecode stream of zeros inflates a thousandfold.
+MAX_PDF_STREAM_MB = 64

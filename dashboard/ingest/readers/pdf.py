@@ -4,17 +4,22 @@ Text inside a table is read only as the table's cells. Lines the layout wrapped 
 the body, told apart by where they end) are joined again; a table that runs onto the next page
 with the same columns is one Table; page numbers and running heads are dropped. Encrypted PDFs,
 scans without a text layer, truncated files and files over the page or time limits are refused.
+
+pdfminer inflates every stream it reads (page content, fonts, object streams) in one call; the
+reader makes that inflation stop at MAX_PDF_STREAM_MB decoded, so a few hundred KB of compressed
+zeros cannot become gigabytes.
 """
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import settings
 from dashboard.ingest.document import Block, Document, Paragraph, Table
 from dashboard.ingest.errors import ReadError
-from dashboard.ingest.readers.limits import Deadline
+from dashboard.ingest.readers.limits import MAX_PDF_STREAM_MB, Deadline
 
 # Space characters the PDF holds are kept as they are; a gap without one becomes a space only when
 # wider than this (points), so the letter-spacing of justified Chinese text adds none.
@@ -59,6 +64,108 @@ class _Line:
     lead_width: float
 
 
+class StreamTooLarge(ReadError):
+    """A PDF stream that inflates past MAX_PDF_STREAM_MB."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"PDF 中有数据流解压后超过 {MAX_PDF_STREAM_MB} MB 的上限（疑似压缩炸弹或结构异常），已拒绝"
+        )
+
+
+class _BoundedInflater:
+    """zlib.decompressobj() whose output stops at the cap (pdfminer's fallback for damaged streams)."""
+
+    def __init__(self, cap: int):
+        self._inner = zlib.decompressobj()
+        self._left = cap
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self._inner.decompress(data, self._left + 1)
+        self._left -= len(out)
+        if self._left < 0 or self._inner.unconsumed_tail:
+            raise StreamTooLarge()
+        return out
+
+    def flush(self, *args) -> bytes:
+        out = self._inner.flush(*args)
+        self._left -= len(out)
+        if self._left < 0:
+            raise StreamTooLarge()
+        return out
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+class _BoundedZlib:
+    """Stands in for the zlib module inside pdfminer.pdftypes (its only user there is stream
+    decoding): the same results and errors, but inflation stops at the cap instead of at the
+    end of the data."""
+
+    error = zlib.error
+
+    def __init__(self, cap: int):
+        self.cap = cap
+
+    def decompress(self, data: bytes, *args, **kwargs) -> bytes:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, self.cap + 1)
+        if len(out) > self.cap or inflater.unconsumed_tail:
+            raise StreamTooLarge()
+        if not inflater.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    def decompressobj(self, *args, **kwargs) -> _BoundedInflater:
+        return _BoundedInflater(self.cap)
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+
+def _bounded_lzwdecode(data: bytes) -> bytes:
+    """pdfminer's LZW decoding, stopping at the cap (LZW expands up to a few thousandfold)."""
+    from io import BytesIO
+
+    from pdfminer.lzw import LZWDecoder
+
+    cap = MAX_PDF_STREAM_MB * 1024 * 1024
+    parts: list[bytes] = []
+    size = 0
+    for part in LZWDecoder(BytesIO(data)).run():
+        size += len(part)
+        if size > cap:
+            raise StreamTooLarge()
+        parts.append(part)
+    return b"".join(parts)
+
+
+def cap_stream_decoding() -> None:
+    """Make pdfminer's stream decoding stop at MAX_PDF_STREAM_MB (idempotent; process-wide, and
+    harmless to any other pdfminer user: only streams over the cap behave differently)."""
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib(MAX_PDF_STREAM_MB * 1024 * 1024)
+    pdftypes.lzwdecode = _bounded_lzwdecode
+
+
+def _own_error(exc: BaseException) -> BaseException | None:
+    """Our cap's ReadError, or a MemoryError, inside the wrappers pdfplumber puts around errors."""
+    pending: list[object] = [exc]
+    seen = 0
+    while pending and seen < 20:
+        current = pending.pop()
+        seen += 1
+        if isinstance(current, (StreamTooLarge, MemoryError)):
+            return current
+        if isinstance(current, BaseException):
+            pending.extend(a for a in (current.__cause__, current.__context__, *current.args)
+                           if isinstance(a, BaseException))
+    return None
+
+
 def read_pdf(path: str | Path) -> Document:
     """The PDF as paragraphs and tables, in reading order per page; ReadError when unreadable."""
     import pdfplumber
@@ -66,9 +173,12 @@ def read_pdf(path: str | Path) -> Document:
     path = Path(path)
     deadline = Deadline()
     _check_envelope(path)
+    cap_stream_decoding()
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many unrelated types; each means "cannot open"
+        if (own := _own_error(exc)) is not None:
+            raise own from exc
         raise _open_error(exc) from exc
     with pdf:
         page_count = _page_count(pdf)
@@ -92,6 +202,8 @@ def read_pdf(path: str | Path) -> Document:
         except ReadError:
             raise
         except Exception as exc:
+            if (own := _own_error(exc)) is not None:
+                raise own from exc
             raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{type(exc).__name__}）") from exc
     placed = _merge_continued_tables(_without_running_heads(pages))
     doc.blocks = _join_wrapped_lines(placed)
@@ -154,9 +266,15 @@ def _page_count(pdf) -> int:
         count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
         if isinstance(count, int) and count >= 0:
             return count
-    except Exception:  # a damaged page tree: count the pages pdfminer can find instead
-        pass
-    return len(pdf.pages)
+    except Exception as exc:  # a damaged page tree: count the pages pdfminer can find instead
+        if (own := _own_error(exc)) is not None:
+            raise own from exc
+    try:
+        return len(pdf.pages)
+    except Exception as exc:
+        if (own := _own_error(exc)) is not None:
+            raise own from exc
+        raise ReadError(f"PDF 文件已损坏，无法读取页面目录（{type(exc).__name__}）") from exc
 
 
 def _page_list(numbers: list[int]) -> str:
