@@ -190,6 +190,14 @@ def connection(db_path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConne
     return _acquire(resolve_db_path(db_path), hold=False).con
 
 
+def _bound(con: duckdb.DuckDBPyConnection) -> None:
+    """Bounds of a read connection: DuckDB's memory for this process's reads, and its threads. Set after
+    opening, not as connect() options: another connection of the process to the same file (the loader
+    reading the current version) would be refused for a different configuration."""
+    con.execute("set memory_limit = $limit", {"limit": f"{int(settings.get('read_memory_limit_mb'))}MB"})
+    con.execute("set threads = $threads", {"threads": max(1, int(settings.get("read_threads")))})
+
+
 def _acquire(db: Path, *, hold: bool) -> _Reader:
     for _attempt in range(5):
         version = current_version_file(db)
@@ -204,6 +212,7 @@ def _acquire(db: Path, *, hold: bool) -> _Reader:
             if reader is None:
                 try:
                     con = duckdb.connect(str(version), read_only=True)
+                    _bound(con)
                 except duckdb.IOException as exc:
                     if not version.exists():  # pruned between readlink and open: resolve again
                         continue

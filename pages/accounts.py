@@ -10,7 +10,7 @@ from dashboard.ingest.withdraw import restore
 from dashboard.ui import data
 from dashboard.ui import data_inflation
 from dashboard.ui.export import download_buttons
-from dashboard.ui.theme import for_display
+from dashboard.ui.theme import error_text, for_display
 from dashboard.warehouse import WarehouseError
 
 AUDIT_PAGE_ROWS = 200
@@ -51,7 +51,7 @@ with st.expander("新建账号"):
             try:
                 store.add(name.strip(), password, role, tuple(units), by=account.name, display_name=display_name.strip())
             except store.AccountError as exc:
-                st.error(f"未创建：{exc}")
+                st.error(f"未创建：{error_text(exc)}")
             else:
                 _done(f"已创建账号「{name.strip()}」。")
 
@@ -71,7 +71,7 @@ if accounts:
                 try:
                     store.change(target.name, by=account.name, role=new_role, units=tuple(new_units))
                 except store.AccountError as exc:
-                    st.error(f"未保存：{exc}")
+                    st.error(f"未保存：{error_text(exc)}")
                 else:
                     _done(f"已修改账号「{target.name}」。")
         new_password = st.text_input("新密码", type="password", key="accounts_password", max_chars=200)
@@ -79,7 +79,7 @@ if accounts:
             try:
                 store.change(target.name, by=account.name, password=new_password)
             except store.AccountError as exc:
-                st.error(f"未重设：{exc}")
+                st.error(f"未重设：{error_text(exc)}")
             else:
                 _done(f"已重设「{target.name}」的密码，其已登录的会话均已结束。")
         if target.name != account.name:
@@ -110,7 +110,7 @@ else:
         try:
             restore(None, row["content_hash"], row["record_index"])
         except WarehouseError as exc:
-            st.error(f"未恢复：{exc}")
+            st.error(f"未恢复：{error_text(exc)}")
         else:
             store.audit(account.name, "restore", f"{row['project_name'] or '（未写明项目名称）'} · {row['year'] or '年度不详'}",
                         role=account.role, address=session.client_address())

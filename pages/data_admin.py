@@ -17,7 +17,7 @@ from dashboard.ui.filters import KIND_LABELS
 from dashboard.ui.inflation_labels import STATUS_LABELS, chinese_columns
 from dashboard.ui.layout import chinese_uploader, header
 from dashboard.ui.failures import explain_failure
-from dashboard.ui.theme import fmt_count, for_display
+from dashboard.ui.theme import error_text, fmt_count, for_display
 from dashboard.ui import upload_jobs
 from dashboard.ui.upload import file_label, load_running, loaded_hashes, original_names, save_uploads, with_original_names
 from dashboard.warehouse import WarehouseError
@@ -198,7 +198,7 @@ else:
                     True, "\n".join([f"已保存：{row['field_label']} 记为 {shown}。", *result.warnings]))
                 st.rerun()
             except (CorrectionError, WarehouseError) as exc:
-                st.error(f"未保存：{exc}")
+                st.error(f"未保存：{error_text(exc)}")
 
 # --- Partial records ---------------------------------------------------------------------------
 st.subheader("不完整的记录")
@@ -264,9 +264,9 @@ else:
                                      *result.warnings]))
                 st.rerun()
             except CorrectionError as exc:
-                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{exc}")
+                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{error_text(exc)}")
             except WarehouseError as exc:
-                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{exc}")
+                st.session_state[STATE_LAST_CORRECTION] = (False, f"未保存：{error_text(exc)}")
     last = st.session_state.get(STATE_LAST_CORRECTION)
     if last:
         (st.success if last[0] else st.error)("更正已保存" if last[0] else "更正未保存")

@@ -26,6 +26,9 @@ UNIT_COLUMNS = ["department", "year", "inflation_index", "mean_claimed", "mean_s
 PAIRED_COLUMNS = ["department_canonical", "project_canonical", "year", "self_score", "grade", "external_score",
                   "external_grade", "self_minus_external", "firm", "report_number"]
 
+RISK_TABLE_ROWS = 500
+SCATTER_POINTS = 3000
+
 register()
 follow_pending()
 filters = header("虚高识别", "自评分是否高于证据所能支持的分数：按风险排列的报告、各项标记及其原文证据、单位虚高指数。")
@@ -49,8 +52,18 @@ cols[4].metric("平均虚高分差", "—" if mean_gap is None else f"{mean_gap:
 st.subheader("风险排名")
 st.caption("风险分 0–100：每类标记按严重程度计分（高35、中15、低5），再加上虚高分差（每分4分，最多40分）。"
            "点选一行即可打开该项目的档案。")
-ranked = with_flag_labels(risk)
+search = st.text_input("查找项目或单位", key="inflation_search", max_chars=50, placeholder="输入项目名称或单位名称的一部分")
+matching = risk
+if search.strip():
+    needle = search.strip()
+    matching = risk.filter(pl.col("project_name").str.contains(needle, literal=True).fill_null(False)
+                           | pl.col("department").str.contains(needle, literal=True).fill_null(False))
+# What a person can read: the riskiest RISK_TABLE_ROWS of those found (the download holds them all).
+ranked = with_flag_labels(matching.head(RISK_TABLE_ROWS))
 shown = chinese_columns(ranked, RISK_COLUMNS)
+if matching.height > ranked.height:
+    st.caption(f"共 {fmt_count(matching.height)} 份报告，表中列出风险最高的 {fmt_count(ranked.height)} 份；"
+               "可用上方查找缩小范围，或下载全部。")
 
 
 def _on_table_select() -> None:
@@ -63,7 +76,8 @@ st.dataframe(for_display(shown), key="inflation_risk_table", on_select=_on_table
              hide_index=True, height=min(36 * (shown.height + 1), 460),
              column_config={"风险分": st.column_config.ProgressColumn("风险分", min_value=0, max_value=100, format="%.1f"),
                             "评价编号": None})
-download_buttons(shown, "虚高识别_风险排名", key="inflation_risk_download")
+download_buttons(chinese_columns(with_flag_labels(matching), RISK_COLUMNS), "虚高识别_风险排名",
+                 key="inflation_risk_download")
 
 choices = ranked["evaluation_id"].to_list()
 labels = {row["evaluation_id"]: f"{row['project_name'] or '（未写明项目名称）'} · {row['department'] or '单位不详'} · "
@@ -86,10 +100,14 @@ def _on_point_select() -> None:
         request_open(points[0].get("customdata"))
 
 
-plotted = risk.filter(pl.col("self_score").is_not_null() & pl.col("execution_rate").is_not_null()).height
-layout.chart(charts.score_vs_execution_flagged(risk), key="inflation_scatter", on_select=_on_point_select,
+with_both = risk.filter(pl.col("self_score").is_not_null() & pl.col("execution_rate").is_not_null())
+points = with_both.head(SCATTER_POINTS)  # the riskiest: a chart of more points is unreadable and slow
+plotted = points.height
+if with_both.height > plotted:
+    st.caption(f"图中为风险最高的 {fmt_count(plotted)} 份（共 {fmt_count(with_both.height)} 份同时写明自评分与执行率）。")
+layout.chart(charts.score_vs_execution_flagged(points), key="inflation_scatter", on_select=_on_point_select,
              selection_mode="points", theme="streamlit",
-             based_on=(plotted, risk.height, "份报告同时写明了自评分与执行率"))
+             based_on=(plotted, risk.height, "份报告（同时写明自评分与执行率、风险最高的）"))
 st.caption("右上角是正常区域；执行率低却得高分（左上方）、尤其是红色菱形的报告最值得核查。点选一个点可打开该项目。")
 
 # --- Unit index --------------------------------------------------------------------------------

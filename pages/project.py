@@ -18,7 +18,7 @@ from dashboard.ui.highlight import escape_text, evidence_quotes, missing_quotes,
 from dashboard.ui.inflation_labels import chinese_columns, with_flag_labels
 from dashboard.ui.layout import header, require_reports
 from dashboard.ui.navigation import URL_EVALUATION, URL_PROJECT
-from dashboard.ui.theme import fmt_pct, fmt_score, fmt_wan, for_display, register
+from dashboard.ui.theme import error_text, fmt_pct, fmt_score, fmt_wan, for_display, register
 from dashboard.ui.upload import file_label, original_names
 from dashboard.warehouse import WarehouseError
 
@@ -183,7 +183,7 @@ if account is not None and account.is_admin:
             try:
                 withdraw(None, row["content_hash"], row["record_index"], account.name, reason)
             except (WithdrawError, WarehouseError) as exc:
-                st.error(f"未撤回：{exc}")
+                st.error(f"未撤回：{error_text(exc)}")
             else:
                 store.audit(account.name, "withdrawal", f"{row['project_name'] or '（未写明项目名称）'} · "
                             f"{row['year'] or '年度不详'} · {file_label(row['source'], uploads)}", reason.strip(),

@@ -34,7 +34,7 @@ def contained_errors():
     except data.NoWarehouse:
         st.info(EMPTY_WAREHOUSE)
     except WarehouseError as exc:
-        st.error(f"数据仓库暂时无法读取：{exc}。请稍后刷新页面；若一直如此，请联系管理员。")
+        st.error(f"数据仓库暂时无法读取：{theme.error_text(exc)}。请稍后刷新页面；若一直如此，请联系管理员。")
     except duckdb.Error as exc:
         st.error(f"查询数据仓库时出错（{type(exc).__name__}）。请稍后刷新页面；若一直如此，请联系管理员。")
 
@@ -53,7 +53,7 @@ def require_reports() -> None:
     try:
         _options, count = data.warehouse_status()
     except (WarehouseError, duckdb.Error, OSError) as exc:
-        st.error(f"数据仓库暂时无法读取：{exc}。请稍后刷新页面。")
+        st.error(f"数据仓库暂时无法读取：{theme.error_text(exc)}。请稍后刷新页面。")
         st.stop()
     if count == 0:
         st.info(EMPTY_WAREHOUSE)

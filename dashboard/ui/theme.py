@@ -3,6 +3,7 @@ number formatters that headline figures use."""
 from __future__ import annotations
 
 import math
+import re
 
 import plotly.graph_objects as go
 import polars as pl
@@ -114,3 +115,16 @@ def for_display(frame: pl.DataFrame) -> pl.DataFrame:
         else:
             fixes.append(pl.col(name).cast(pl.String).fill_null(gap))
     return frame.with_columns(fixes) if fixes else frame
+
+
+# An absolute server path (POSIX or Windows) inside an error text, up to the next separator.
+_SERVER_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\：:，,；;）)\"'、]+[/\\])+([^\s/\\：:，,；;）)\"'、]*)")
+
+
+def error_text(exc: BaseException) -> str:
+    """An error's message fit for the page: server paths cut to their last part, length bounded.
+
+    Errors raised by this project carry their reason in Chinese; a database or OS error's text can
+    name folders of the server, which no reader of the page needs to see."""
+    text = _SERVER_PATH.sub(lambda m: m.group(1) or "（服务器路径）", str(exc))
+    return text if len(text) <= 300 else text[:300] + "…"

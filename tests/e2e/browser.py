@@ -153,6 +153,9 @@ def open_page(page, url: str, heading: str, also: str | None = None, *, account:
     target.or_(page.get_by_text(SIGN_IN_TEXT).first).wait_for()
     if not target.is_visible():
         sign_in(page, account)
+        page.locator('[data-testid="stSidebar"]').get_by_text("当前账号").first.wait_for()
+        page.wait_for_function("() => document.cookie.includes('perf_session=')", timeout=TIMEOUT_MS)
+        page.goto(url)  # signed in now (session cookie): the page asked for, not the default one
     target.wait_for()
     if also:
         page.get_by_text(also, exact=True).first.wait_for()

@@ -132,6 +132,12 @@ def test_tables_download_as_xlsx_and_csv(site):
     csv.value.save_as(csv_path)
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "风险分".encode() in raw
+    # A table's own toolbar offers no CSV download (it would not neutralise formulas).
+    page.locator('[data-testid="stDataFrame"]').first.hover()
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stElementToolbar"]').first.is_visible()
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.get_by_label("Download as CSV").count() == 0
 
 
 def test_markup_in_a_report_never_runs_and_shows_literally(site):

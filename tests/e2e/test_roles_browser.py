@@ -47,6 +47,7 @@ def _signed_in_as(page, url: str, name: str) -> None:
     assert page.locator('[data-testid="stMetric"]').count() == 0, "no figure before signing in"
     sign_in(page, name)
     page.get_by_role("heading", name="总览", exact=True).first.wait_for()
+    page.wait_for_function("() => document.cookie.includes('perf_session=')")
     wait_idle(page)
 
 
