@@ -48,6 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
             "A long load publishes a warehouse version every this many files: a killed load loses at most these."),
     Setting("keep_uploads", False, "Keep uploaded files in upload_dir after their load job (default: delete them)."),
     Setting("cache_ttl_seconds", 600, "How long a collected frame stays cached in the dashboard."),
+    Setting("cache_max_mb", 256, "Most memory the dashboard's cache of page data holds, in MB (least recently used go)."),
     Setting("read_memory_limit_mb", 1024,
             "DuckDB memory of the dashboard's read connections, in MB (larger sorts spill to disk)."),
     Setting("read_threads", os.cpu_count() or 1, "DuckDB threads of each read connection (default: every core)."),

@@ -31,6 +31,7 @@ FIELD_LABELS = {
 }
 STATE_LAST_LOAD = "admin_last_load"
 STATE_LAST_CORRECTION = "admin_last_correction"
+CORRECT_CHOICES = 1000  # what a picker can sensibly offer; the search narrows the rest
 
 account = session.require_role("admin")
 filters = header("数据管理", "上传报告并导入；查看读取失败的文件和提示；核对可疑数值；更正抽取错误的字段（保留更正人、时间、原值和新值，重新导入后仍然有效）。")
@@ -231,6 +232,20 @@ else:
     order = pl.concat([partial.select("evaluation_id"), evaluations.select("evaluation_id")]).unique(maintain_order=True)
     order = [e for e in order["evaluation_id"].to_list() if e in doubtful_ids] + \
             [e for e in order["evaluation_id"].to_list() if e not in doubtful_ids]
+    find = st.text_input("查找要更正的记录", key="admin_correct_search", max_chars=50,
+                         placeholder="输入项目名称、单位或文件名的一部分")
+    if find.strip():
+        found = lacking.filter(pl.concat_str([pl.col("project_name").fill_null(""), pl.col("department").fill_null(""),
+                                              pl.col("file_name").fill_null("")], separator=" ")
+                               .str.contains(find.strip(), literal=True))
+        matched = set(found["evaluation_id"].to_list())
+        if matched:
+            order = [e for e in order if e in matched]
+        else:
+            st.info("没有找到匹配的记录，下拉框仍列出全部。")
+    if len(order) > CORRECT_CHOICES:
+        st.caption(f"共 {len(order):,} 条记录，下拉框列出前 {CORRECT_CHOICES:,} 条（待核实和不完整的在前）；可用查找缩小范围。")
+        order = order[:CORRECT_CHOICES]
     by_id = {row["evaluation_id"]: row for row in lacking.iter_rows(named=True)}
     labels = {e: ("⚠ " if e in flagged else "") +
                  f"{by_id[e]['project_name'] or '（未写明项目名称）'} · {by_id[e]['department'] or '单位不详'} · "

@@ -1,13 +1,18 @@
 """Page data: the accessors pages call, each running named queries (queries/*.sql) and metrics
 transforms for one view of the filtered reports.
 
-Caching sits here and only here: `st.cache_data` keyed by the filters, the accessor's options and
-`warehouse_version()`, so after a load no page shows figures older than the load. PAGE_ACCESSORS
+Caching sits here and only here: one cache per process (`FrameCache`), bounded in bytes and age, keyed
+by the accessor, the filters, its options, the reader's unit scope and `warehouse_version()`, so after a
+load no page shows figures older than the load and no account is served another scope's frames. PAGE_ACCESSORS
 lists the uncached accessors as (name, callable(filters)) for the benchmark.
 """
 from __future__ import annotations
 
 import functools
+import sys
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +27,6 @@ from dashboard.metrics.dictionary import kinds_for
 from dashboard.ui.filters import GRADES, UNKNOWN_UNIT, FilterOptions, Filters
 from dashboard.warehouse import ALL_UNITS, read_scope, resolve_db_path, run_query, set_read_scope, warehouse_version
 
-CACHE_MAX_ENTRIES = 512
 LOWEST_EXECUTORS = 20
 DRILL_REPORT_ROWS = 500
 TOP_REASONS = 30
@@ -46,13 +50,83 @@ def db_path() -> Path:
     return resolve_db_path(None)
 
 
-@st.cache_data(ttl=int(settings.get("cache_ttl_seconds")), max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _size(value) -> int:
+    """Bytes a cached value holds, near enough: frames as Polars counts them, containers summed."""
+    if isinstance(value, pl.DataFrame):
+        return int(value.estimated_size())
+    if isinstance(value, dict):
+        return 64 + sum(_size(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return 64 + sum(_size(v) for v in value)
+    return sys.getsizeof(value)
+
+
+class FrameCache:
+    """Least-recently-used page data, shared by every session of the process, bounded in bytes (setting
+    cache_max_mb) and in age (cache_ttl_seconds). A value over a quarter of the bound is not kept.
+    Values are returned as cached: accessors return Polars frames (immutable) and plain dicts of them."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple, tuple[object, int, float]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: tuple):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return _MISS
+            value, size, born = item
+            if time.monotonic() - born > float(settings.get("cache_ttl_seconds")):
+                del self._items[key]
+                self._bytes -= size
+                return _MISS
+            self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        size = _size(value)
+        limit = int(settings.get("cache_max_mb")) * 1024 * 1024
+        if size > limit // 4:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (value, size, time.monotonic())
+            self._bytes += size
+            while self._bytes > limit and self._items:
+                _key, (_value, dropped, _born) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_MISS = object()
+CACHE = FrameCache()
+
+
 def _cached(name: str, filters_key: tuple, options: tuple, version: str, db: str, scope: tuple | None):
     # `version` is part of the key only: a new warehouse version is a new cache entry. `scope` (the
     # signed-in account's units, None for every unit) keys the entry and binds every read under it.
-    accessor = _BY_NAME[name]
-    set_read_scope(ALL_UNITS if scope is None else scope)
-    return accessor.fn(Filters.from_key(filters_key), Path(db), **dict(options))
+    key = (name, filters_key, options, version, db, scope)
+    value = CACHE.get(key)
+    if value is _MISS:
+        accessor = _BY_NAME[name]
+        set_read_scope(ALL_UNITS if scope is None else scope)
+        value = accessor.fn(Filters.from_key(filters_key), Path(db), **dict(options))
+        CACHE.put(key, value)
+    return value
 
 
 def _scope_key() -> tuple | None:

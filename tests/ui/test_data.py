@@ -69,3 +69,18 @@ def test_no_warehouse_is_reported_not_created(tmp_path, monkeypatch):
     with pytest.raises(data.NoWarehouse):
         data.headline_figures(Filters())
     assert not db.exists()
+
+
+def test_the_cache_is_bounded_in_bytes_and_age(monkeypatch):
+    monkeypatch.setenv("PERF_CACHE_MAX_MB", "1")
+    cache = data.FrameCache()
+    frame = pl.DataFrame({"x": list(range(20_000))})  # about 160 KB
+    for i in range(12):
+        cache.put(("k", i), frame)
+    assert cache.bytes <= 1024 * 1024 and len(cache) < 12, "least recently used frames go"
+    assert cache.get(("k", 11)) is frame and cache.get(("k", 0)) is not frame
+    cache.put(("big",), pl.DataFrame({"x": list(range(200_000))}))  # over a quarter of the bound
+    assert cache.get(("big",)) is not None and len(cache) <= 12
+    assert ("big",) not in cache._items
+    monkeypatch.setenv("PERF_CACHE_TTL_SECONDS", "0")
+    assert cache.get(("k", 11)) is not frame, "an entry older than the ttl is gone"
