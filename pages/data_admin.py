@@ -141,7 +141,8 @@ else:
         pl.col("error").map_elements(lambda e: explain_failure(e)[1], return_dtype=pl.String).alias("advice"),
     )
     failure_table = chinese_columns(explained.rename({"error": "error_reason"}),
-                                    ["file_name", "error_kind", "error_reason", "advice", "format", "ingested_at"])
+                                    ["file_name", "error_kind", "error_reason", "advice", "format", "ingested_at",
+                                     "loaded_by"])
     st.dataframe(for_display(failure_table), key="admin_failures", hide_index=True,
                  column_config={"原因说明": st.column_config.TextColumn(width="large")})
     download_buttons(failure_table, "数据管理_读取失败", key="admin_failures_download")
@@ -151,7 +152,7 @@ warned = files.filter(pl.col("warnings").list.len() > 0).explode("warnings").ren
 if warned.is_empty():
     st.success("已导入的文件没有提示。")
 else:
-    warning_table = chinese_columns(warned, ["file_name", "warning", "ingested_at"])
+    warning_table = chinese_columns(warned, ["file_name", "warning", "ingested_at", "loaded_by"])
     st.dataframe(for_display(warning_table), key="admin_warnings", hide_index=True,
                  column_config={"提示": st.column_config.TextColumn(width="large")})
     download_buttons(warning_table, "数据管理_导入提示", key="admin_warnings_download")

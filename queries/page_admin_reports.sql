@@ -15,7 +15,8 @@ select
     status,
     error,
     coalesce(warnings, []) as warnings,
-    n_records
+    n_records,
+    loaded_by
 from reports
 where ($status is null or status = $status)
 order by status = 'loaded', ingested_at desc, file_name

@@ -12,6 +12,7 @@ Corrections go through the same lock and produce a new version too.
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import math
@@ -104,6 +105,15 @@ class _Candidate:
     shown: str  # the path as the user gave it, printable
     content_hash: str
     size_bytes: int
+    loaded_by: str = ""  # the account (or command-line user) that loaded it
+
+
+def command_line_user() -> str:
+    """Who runs a command-line load: 命令行:<the operating-system user>."""
+    try:
+        return f"命令行:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "命令行"
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
@@ -122,12 +132,15 @@ def _say(message: str) -> None:
 
 def ingest_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, db_path: str | os.PathLike | None = None,
                  progress: bool = True, *, echo: bool = True,
-                 on_progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+                 on_progress: Callable[[int, int], None] | None = None, loaded_by: str | None = None) -> IngestSummary:
     """Load report files and folders (recursively); never raises for a bad file or a busy warehouse.
 
     progress: a tqdm bar on stderr; echo: print the waiting message and the summary (the 数据管理
     page passes echo=False and shows `summary.lines()`); on_progress(done, total) per file.
+    loaded_by: who loads (the signed-in account of an upload; by default the command-line user),
+    recorded with every file in `reports.loaded_by`.
     """
+    loaded_by = loaded_by or command_line_user()
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     db = resolve_db_path(db_path)
@@ -143,7 +156,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, db_path
             reason = "权限不足，无法读取" if isinstance(exc, PermissionError) else f"无法读取（{exc.strerror or type(exc).__name__}）"
             summary.failed.append((display_path(path), reason))
             continue
-        candidates.append(_Candidate(path, display_path(path), content_hash, size))
+        candidates.append(_Candidate(path, display_path(path), content_hash, size, loaded_by))
     try:
         with write_lock(db, on_wait=_say if echo else None):
             statuses = _report_statuses(db)
@@ -442,6 +455,7 @@ def _report_params(candidate: _Candidate, *, status: str, error: str | None, war
         "error": error,
         "warnings": _clean_list(warnings),
         "n_records": n_records,
+        "loaded_by": candidate.loaded_by or None,
     }
 
 

@@ -55,6 +55,7 @@ COLUMN_LABELS: dict[str, str] = {
     "error_kind": "失败类型",
     "advice": "处理建议",
     "ingested_at": "导入时间",
+    "loaded_by": "导入人",
     "n_records": "评价记录数",
     "warning": "提示",
     "lacks_text": "缺少的字段",

@@ -263,7 +263,7 @@ def run_job(job_id: str, directory: str | os.PathLike | None = None, db_path: st
                 last_write[0] = now
 
         summary = ingest_paths([str(folder / f["stored"]) for f in job["files"]], db_path=db, progress=False,
-                               echo=False, on_progress=on_progress)
+                               echo=False, on_progress=on_progress, loaded_by=job.get("uploaded_by"))
         outcome = {
             "loaded": summary.loaded, "skipped": summary.skipped, "records": summary.records,
             "failed": [[file_label(name, names), with_original_names(reason, names, folder)]

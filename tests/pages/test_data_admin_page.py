@@ -99,6 +99,9 @@ def test_upload_stores_server_names_and_loads(tmp_path, monkeypatch):
     assert "扫描件;$x.pdf: " in summary and "没有文字层" in summary  # shown under the name the user chose
     statuses = run_query("page_admin_reports", {}, db)
     assert statuses.height == 3 and set(statuses["status"]) == {"loaded", "failed"}
+    uploaded = statuses.filter(statuses["file_name"] != SEEDS[0].name)
+    assert set(uploaded["loaded_by"]) == {"admin"}, "an upload names the signed-in account that made it"
+    assert statuses.filter(statuses["file_name"] == SEEDS[0].name)["loaded_by"][0].startswith("命令行")
     assert not any(p.is_file() and p.name != "uploads.jsonl" for p in (tmp_path / "uploads").iterdir())  # pruned
     failures = _table(at, "失败类型")
     assert list(failures["文件名"]) == ["扫描件;$x.pdf"]
