@@ -138,6 +138,23 @@ def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB (Linux: /proc/self/status, getrusage)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    current = float("nan")
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    current = int(line.split()[1]) / 1024
+                    break
+    except OSError:
+        pass
+    return current, peak
+
+
 def _line(label: str, latencies: list[tuple[str, float]], errors: list[str], elapsed: float) -> str:
     if not latencies:
         return f"{label}: 无成功读取（错误 {len(errors)}）"
@@ -188,4 +205,6 @@ def run_bench(args: argparse.Namespace) -> int:
             print(f"导入进程退出码 {loader.returncode}：{(loader.stderr.read() if loader.stderr else '')[-500:]}")
         for message in sorted(set(errors))[:10]:
             print(f"  错误：{message}")
+    current, peak = rss_mb()
+    print(f"读取进程常驻内存：{current:.0f} MB，峰值 {peak:.0f} MB（{readers} 个线程共用一个只读连接）")
     return 0

@@ -73,6 +73,12 @@ def _cmd_evaluate_layouts(args: argparse.Namespace) -> int:
     return run_evaluate_layouts(args)
 
 
+def _cmd_export_parquet(args: argparse.Namespace) -> int:
+    from dashboard.export_parquet import run_export
+
+    return run_export(args)
+
+
 def _cmd_corrections(args: argparse.Namespace) -> int:
     from dashboard.ingest.corrections_io import run_corrections
 
@@ -111,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=int, default=None, help="number of fiscal years (default 7)")
     p.add_argument("--warehouse", action="store_true", help="also build the warehouse from the generated county corpus")
     p.add_argument("--db", default=None)
+    p.add_argument("--reports", type=int, default=None,
+                   help="province scale: this many reports over many counties, generated straight into the warehouse (no files)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("evaluate", help="compare extraction and flags with a corpus's ground truth")
@@ -123,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suffix", default=".txt", help="which rendering of the twins to read (.txt, .docx, .pdf)")
     p.add_argument("--misses", action="store_true", help="list every field that does not match")
     p.set_defaults(func=_cmd_evaluate_layouts)
+
+    p = sub.add_parser("export-parquet", help="write the warehouse's tables as Parquet partitioned by region (county) and year")
+    p.add_argument("dir")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=_cmd_export_parquet)
 
     p = sub.add_parser("corrections", help="export or import corrections (CSV or JSON lines) so they outlive a rebuild")
     p.add_argument("action", choices=["export", "import"])

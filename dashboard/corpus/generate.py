@@ -204,6 +204,10 @@ def _prepare_out(out: Path) -> str | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if getattr(args, "reports", None) is not None:  # province scale: straight into the warehouse
+        from dashboard.corpus.bulk import run_bulk_demo
+
+        return run_bulk_demo(args)
     out = Path(args.out)
     problem = _prepare_out(out)
     if problem:
