@@ -9,6 +9,7 @@ No streamlit here: the pages cache frames keyed by `warehouse_version()`.
 from __future__ import annotations
 
 import errno
+import hashlib
 import fcntl
 import os
 import re
@@ -108,11 +109,53 @@ def schema_files() -> list[Path]:
     return sorted(SCHEMA_DIR.glob("*.sql"))
 
 
+def schema_stamp() -> str:
+    """A fingerprint of queries/schema/*.sql: a version built with other schema files needs upgrading."""
+    digest = hashlib.sha256()
+    for path in schema_files():
+        digest.update(path.name.encode("utf-8"))
+        digest.update(_sql_of(path).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or update tables and views; every statement is idempotent (if not exists / or replace)."""
+    """Create or update tables and views; every statement is idempotent (if not exists / or replace).
+    Records the schema stamp, so readers can tell a version built by older code."""
     for path in schema_files():
         for statement in con.extract_statements(path.read_text(encoding="utf-8")):
             con.execute(statement.query)
+    con.execute("create table if not exists schema_stamp (stamp varchar not null)")
+    con.execute("delete from schema_stamp")
+    con.execute("insert into schema_stamp values ($stamp)", {"stamp": schema_stamp()})
+
+
+def _stamp_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        rows = con.cursor().execute("select stamp from schema_stamp").fetchall()
+    except duckdb.Error:
+        return None  # built before stamps existed
+    return rows[0][0] if rows else None
+
+
+def _upgrade(db: Path) -> bool:
+    """Publish the current version again under the current schema files (new tables, columns and
+    views; data untouched), when no load holds the lock. True when a new version was published.
+
+    A version built by older code keeps its old views, which may refer to what the new queries lack
+    (or lack what they read); readers upgrade it on opening instead of failing page after page."""
+    try:
+        with write_lock(db, timeout=UPGRADE_WAIT_SECONDS):
+            current = current_version_file(db)
+            if current is None:
+                return False
+            with duckdb.connect(str(current), read_only=True) as con:
+                if _stamp_of(con) == schema_stamp():
+                    return True  # another process upgraded it meanwhile
+            with next_version(db):
+                pass
+            return True
+    except (WarehouseBusy, OSError, duckdb.Error):
+        return False  # a load is running (and will publish the new schema) or the folder is read-only
 
 
 def query_names() -> list[str]:
@@ -179,6 +222,8 @@ class _Reader:
 
 
 _readers_lock = threading.Lock()
+_upgrade_tried: set[Path] = set()
+UPGRADE_WAIT_SECONDS = 2.0
 _readers: dict[Path, _Reader] = {}
 
 
@@ -212,6 +257,12 @@ def _acquire(db: Path, *, hold: bool) -> _Reader:
             if reader is None:
                 try:
                     con = duckdb.connect(str(version), read_only=True)
+                    if _stamp_of(con) != schema_stamp() and version not in _upgrade_tried:
+                        _upgrade_tried.add(version)
+                        con.close()
+                        if _upgrade(db):
+                            continue
+                        con = duckdb.connect(str(version), read_only=True)
                     _bound(con)
                 except duckdb.IOException as exc:
                     if not version.exists():  # pruned between readlink and open: resolve again

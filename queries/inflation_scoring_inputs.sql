@@ -1,10 +1,11 @@
 -- inflation_scoring_inputs: what re-scoring, PEER_OUTLIER and BOILERPLATE read for every report,
--- with corrections applied and the canonical department name.
+-- with corrections applied, the canonical department name and the county (BOILERPLATE compares within it).
 -- Grain: one row per evaluation.
 -- Parameters: none (dashboard.inflation.corpus_flags.refresh reads the whole warehouse).
 select
     evaluation_id,
     department_canonical as department,
+    county,
     project_name,
     year,
     budget_wan,

@@ -5,6 +5,7 @@ import re
 import threading
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -123,3 +124,24 @@ def test_many_threads_share_one_connection_through_cursors(seed_warehouse, tmp_p
         t.join()
     assert errors == []
     assert len(results) == 200 and all(r.equals(expected) for r in results)
+
+
+def test_a_version_built_by_older_code_is_upgraded_on_opening(build_warehouse, tmp_path):
+    """New code on an old warehouse: the reader publishes the version again under the current schema
+    (views, tables) instead of failing on every page; the data is untouched."""
+    from dashboard.warehouse import close_connections, next_version, schema_stamp, warehouse_version, write_lock
+    from tests.conftest import SEED_REPORTS
+
+    db = build_warehouse(tmp_path, SEED_REPORTS[:2])
+    before = run_query("headline_figures", {}, db)["n_evaluations"][0]
+    with write_lock(db), next_version(db) as con:  # what older code left: other views, another stamp
+        con.execute("drop view evaluation_facts cascade")
+        con.execute("drop table withdrawals")
+        con.execute("update schema_stamp set stamp = 'older'")
+    old = warehouse_version(db)
+    close_connections(db)
+    assert run_query("headline_figures", {}, db)["n_evaluations"][0] == before
+    assert warehouse_version(db) != old
+    with duckdb.connect(str(warehouse.current_version_file(db)), read_only=True) as con:
+        assert con.execute("select stamp from schema_stamp").fetchall() == [(schema_stamp(),)]
+    close_connections(db)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,15 +270,27 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
 
 
 def boilerplate_pairs(texts: pl.DataFrame, rulebook: Rulebook) -> pl.DataFrame:
-    """One row per pair of reports of different departments whose narratives are near copies, with the similarity.
+    """One row per pair of reports of different departments of one county whose narratives are near
+    copies, with the similarity.
 
-    `texts`: evaluation_id, department, full_text. MinHash LSH proposes candidates; the exact
-    Jaccard similarity of the shingle sets confirms them.
+    `texts`: evaluation_id, department, full_text and, when known, county. Reports are compared within
+    their county: a province's own form filled in by two counties' units is a template, not a copy.
+    MinHash LSH proposes candidates; the exact Jaccard similarity of the shingle sets confirms them.
     """
+    if "county" in texts.columns and texts["county"].n_unique() > 1:
+        parts = [_pairs_within(group, rulebook) for _county, group in texts.group_by("county", maintain_order=True)]
+        return pl.concat(parts).unique().sort("evaluation_id_a", "evaluation_id_b")
+    return _pairs_within(texts, rulebook)
+
+
+def _pairs_within(texts: pl.DataFrame, rulebook: Rulebook) -> pl.DataFrame:
     from datasketch import MinHash, MinHashLSH
 
     cfg = rulebook.boilerplate
     k, num_perm, threshold = int(cfg["shingle_chars"]), int(cfg["num_perm"]), float(cfg["threshold"])
+    # One MinHash's permutations serve every report (building them is most of a MinHash's cost).
+    template = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
+    permutations, scheme = template.permutations, template.scheme
     usable = texts.filter(pl.col("department").is_not_null() & pl.col("full_text").is_not_null())
     shingles: dict[str, np.ndarray] = {}
     departments: dict[str, str] = {}
@@ -287,7 +300,7 @@ def boilerplate_pairs(texts: pl.DataFrame, rulebook: Rulebook) -> pl.DataFrame:
         hashes = shingle_hashes(text, k)
         if len(hashes) + k - 1 < int(cfg["min_chars"]):
             continue
-        minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
+        minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=int, permutations=permutations, scheme=scheme)
         minhash.update_batch(hashes.tolist())
         lsh.insert(evaluation_id, minhash)
         shingles[evaluation_id] = hashes
@@ -320,7 +333,9 @@ def _shared_sentence(text: str, other: str) -> str:
 
 def boilerplate_flags(evaluations: pl.DataFrame, rulebook: Rulebook) -> pl.DataFrame:
     """One BOILERPLATE flag row per report whose narrative nearly copies another department's report."""
-    pairs = boilerplate_pairs(evaluations.select("evaluation_id", "department", "full_text"), rulebook)
+    columns = [c for c in ("evaluation_id", "department", "county", "full_text") if c in evaluations.columns]
+    pairs = boilerplate_pairs(evaluations.select(columns), rulebook)
+    copies_of = Counter(e for a, b, _ in pairs.iter_rows() for e in (a, b))
     info = {row["evaluation_id"]: row for row in
             evaluations.select("evaluation_id", "department", "project_name", "year", "source", "full_text")
             .iter_rows(named=True)}
@@ -332,7 +347,7 @@ def boilerplate_flags(evaluations: pl.DataFrame, rulebook: Rulebook) -> pl.DataF
     rows = []
     for evaluation_id, (other, similarity) in sorted(best.items()):
         mine, theirs = info[evaluation_id], info[other]
-        copies = sum(1 for a, b, _ in pairs.iter_rows() if evaluation_id in (a, b))
+        copies = copies_of[evaluation_id]
         message = (f"本报告的文字与{theirs['department']}"
                    f"{'的' + str(theirs['year']) + '年' if theirs['year'] else ''}"
                    f"《{theirs['project_name'] or '项目'}》报告高度雷同（文字相似度{similarity:.0%}"
