@@ -2,7 +2,8 @@
 
 `render_form(values)` gives a form's title and grid rows; `forms_document(forms)` a Document;
 `write_forms(forms, shape, path)` a file: docx, pdf, xlsx (stacked on one sheet or one per sheet),
-and the web-page text shapes (cells: one cell per line, pipe: `| a | b |` rows, flat: one line).
+and the web-page text shapes (cells: one cell per line, pipe: `| a | b |` rows, flat: one line,
+nosep: one line with the cells run together).
 
 A form's values (amounts in the form's own unit, `unit` "万元" or "元"):
   family: anhui | xianjie | sichuan | yunnan2080 | transfer | department
@@ -12,6 +13,8 @@ A form's values (amounts in the form's own unit, `unit` "万元" or "元"):
   execution_score, goal, goal_done, indicators: list of dicts (level1, level2, level3, target,
   actual, weight, score, reason; sichuan adds nature and measure), group_weights {level1: points},
   self_score, grade, conclusion, problems, title_prefix (a publishing line above the title).
+Web-text options (first form of a page): text_variant ("bar" for cells, "rows" for flat) and
+page_chrome ({"seed", "style", "inline", "file_name_line"}: the page's site chrome).
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from typing import Any
 from dashboard.ingest.document import Document, Paragraph, Table
 
 FAMILIES = ("anhui", "xianjie", "sichuan", "yunnan2080", "transfer", "department")
-SHAPES = ("docx", "pdf", "xlsx", "xlsx_sheets", "cells", "pipe", "flat")
+TEXT_SHAPES = ("cells", "pipe", "flat", "cells_bar", "rows", "nosep")
+SHAPES = ("docx", "pdf", "xlsx", "xlsx_sheets") + TEXT_SHAPES
 
 _TITLES = {
     "anhui": "项目支出绩效自评表",
@@ -258,7 +262,15 @@ def forms_document(forms: list[dict], source: str = "forms") -> Document:
 # --- text shapes ---------------------------------------------------------------------------------
 
 def _text_lines(forms: list[dict], shape: str) -> list[str]:
+    """The page's lines; `text_variant` on the first form picks a variant of its shape ("bar": cells
+    ending ' |' with '|' for an empty cell; "rows": flat with one line per row), `page_chrome` wraps
+    the page in an invented site's chrome (see dashboard.corpus.gen_noise.page_chrome)."""
     lines: list[str] = []
+    variant = forms[0].get("text_variant") if forms else None
+    if shape == "cells" and variant == "bar":
+        shape = "cells_bar"
+    elif shape == "flat" and variant == "rows":
+        shape = "rows"
     for v in forms:
         title, rows = render_form(v)
         if v.get("title_prefix"):
@@ -270,14 +282,56 @@ def _text_lines(forms: list[dict], shape: str) -> list[str]:
             lines += ["| " + " | ".join(r) + " |" for r in rows]
         elif shape == "flat":
             lines.append(" ".join(c for r in rows for c in r if c.strip()))
+        elif shape == "nosep":
+            lines[-1] += run_together([c for r in rows for c in r if c.strip() and c.strip() != "—"])
+        elif shape == "cells_bar":  # a web table saved as text: one cell per line ending ' |', empty cells '|'
+            lines += [f"{c} |" if c.strip() else "|" for r in rows for c in r]
+        elif shape == "rows":  # each row's filled cells joined by spaces
+            lines += [" ".join(c.replace("\n", "") for c in r if c.strip()) for r in rows if any(c.strip() for c in r)]
         lines.append("")
+    if forms and forms[0].get("page_chrome"):
+        lines = _with_chrome(lines, forms[0], shape)
     return lines
+
+
+def _with_chrome(lines: list[str], v: dict, shape: str) -> list[str]:
+    import random
+
+    from dashboard.corpus.gen_noise import inline_chrome, page_chrome, page_marks
+
+    page = v["page_chrome"]
+    rng = random.Random(page["seed"])
+    year = v.get("year") or 2023
+    if shape in ("flat", "nosep") and page.get("inline"):
+        return [inline_chrome(rng, publisher=v["department"], year=year) + lines[0]] + lines[1:]
+    before, after = page_chrome(rng, title=render_form(v)[0], publisher=v["department"], year=year,
+                                style=page.get("style"), file_name_line=page.get("file_name_line", False))
+    if shape == "pipe":  # a long table printed over pages: page numbers between its rows
+        lines = page_marks(lines, rng, between_rows=True)
+    return before + lines + after
+
+
+_NUMERIC_END = re.compile(r"[\d%.．]$")
+_NUMERIC_START = re.compile(r"^[\d.．]")
+
+
+def run_together(cells: list[str]) -> str:
+    """Cells with no separator at all, as some web pages print a table (项目名称XX主管部门YY…);
+    only where two numbers meet is a space kept (`年度资金总额48 52.5 47.25 10 90.00% 9`): a page
+    that drops that boundary too (`363610100.00%10`) cannot be read back by anyone."""
+    out = ""
+    for cell in cells:
+        cell = cell.replace("\n", "")
+        if out and _NUMERIC_END.search(out) and _NUMERIC_START.match(cell):
+            out += " "
+        out += cell
+    return out
 
 
 def write_forms(forms: list[dict], shape: str, path: str | Path) -> Path:
     """Write the forms to one file in the given shape (see SHAPES)."""
     path = Path(path)
-    if shape in ("cells", "pipe", "flat"):
+    if shape in TEXT_SHAPES:
         path.write_text("\n".join(_text_lines(forms, shape)) + "\n", encoding="utf-8")
     elif shape == "docx":
         _write_docx(forms, path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from dashboard.corpus import gen_noise
 from dashboard.corpus.gen_model import ReportSpec
 from dashboard.corpus.gen_text import Builder, num
 from dashboard.ingest.document import Block
@@ -114,6 +115,10 @@ def render_form(spec: ReportSpec) -> list[Block]:
 
 # ---- forms through the forms engineer's renderer (dashboard.corpus.forms): more families and shapes ----
 
+# Web-text forms: a share printed in a variant of their shape (cells ending ' |', flat one line per
+# row) and, like web-text reports, a share inside a site's page chrome.
+TEXT_VARIANT_SHARE = 0.4
+FILE_NAME_LINE_SHARE = 0.3  # a sharing site's page that starts with the document's file name
 FAMILY_OF = {"F1": "anhui", "F2": "xianjie", "F3": "yunnan2080", "F4": "sichuan"}
 SHAPE_EXT = {"xlsx": "xlsx", "xlsx_sheets": "xlsx", "cells": "txt", "pipe": "txt", "flat": "txt", "docx": "docx", "pdf": "pdf"}
 
@@ -135,7 +140,7 @@ def form_values(spec: ReportSpec) -> dict:
                    "reason": (r.reason or "") if r.score < r.weight else "", "nature": "", "measure": ""}
                   for r in spec.rows]
     grade_text = f"，等级为{spec.grade_word}" if spec.grade_word else ""
-    return {
+    values = {
         "family": FAMILY_OF[spec.framework], "year": spec.year,
         "project_code": f"53012{spec.year}R{rng.randint(10 ** 9, 10 ** 10 - 1)}" if rng.random() < 0.35 else None,
         "project_name": spec.project_name, "supervising_department": spec.supervising or "",
@@ -148,3 +153,10 @@ def form_values(spec: ReportSpec) -> dict:
         "conclusion": f"该项目自评得分{num(spec.self_score)}分{grade_text}。",
         "problems": "；".join(f"{i}.{p.rstrip('。')}" for i, p in enumerate(spec.problems, 1)) + "。" if spec.problems else "无",
     }
+    # Drawn after every figure and phrase above, so adding them changed no form's content.
+    values["text_variant"] = rng.choice(("bar", "rows")) if rng.random() < TEXT_VARIANT_SHARE else None
+    values["page_chrome"] = None
+    if rng.random() < gen_noise.CHROME_SHARE:
+        values["page_chrome"] = {"seed": rng.randrange(2 ** 31), "style": rng.choice(gen_noise.CHROME_STYLES),
+                                 "inline": rng.random() < 0.5, "file_name_line": rng.random() < FILE_NAME_LINE_SHARE}
+    return values
