@@ -133,25 +133,31 @@ def _account(row) -> Account:
     return Account(name, role, tuple(json.loads(units or "[]")), display_name or "", bool(disabled), oidc_email)
 
 
-_COLUMNS = "name, role, units, display_name, disabled, oidc_email"
+# Each statement written out in full (no SQL assembled from strings; values are bound with ?).
+_ACCOUNT_BY_NAME = "select name, role, units, display_name, disabled, oidc_email from accounts where name = ?"
+_ACCOUNT_BY_EMAIL = ("select name, role, units, display_name, disabled, oidc_email from accounts"
+                     " where lower(oidc_email) = lower(?)")
+_ACCOUNTS = "select name, role, units, display_name, disabled, oidc_email from accounts order by role, name"
+_AUDIT_COUNT = "select count(*) from audit_log where (? is null or account = ?) and (? is null or action = ?)"
+_AUDIT_ROWS = ("select seq, at, account, role, action, target, detail, address from audit_log"
+               " where (? is null or account = ?) and (? is null or action = ?) order by seq desc limit ? offset ?")
 
 
 def get(name: str, path: str | Path | None = None) -> Account | None:
     with closing(connect(path)) as con:
-        row = con.execute(f"select {_COLUMNS} from accounts where name = ?", (name,)).fetchall()  # noqa: S608 - fixed column list
+        row = con.execute(_ACCOUNT_BY_NAME, (name,)).fetchall()
     return _account(row[0]) if row else None
 
 
 def by_oidc_email(email: str, path: str | Path | None = None) -> Account | None:
     with closing(connect(path)) as con:
-        row = con.execute(f"select {_COLUMNS} from accounts where lower(oidc_email) = lower(?)",  # noqa: S608
-                          (email,)).fetchall()
+        row = con.execute(_ACCOUNT_BY_EMAIL, (email,)).fetchall()
     return _account(row[0]) if row else None
 
 
 def accounts(path: str | Path | None = None) -> list[Account]:
     with closing(connect(path)) as con:
-        rows = con.execute(f"select {_COLUMNS} from accounts order by role, name").fetchall()  # noqa: S608
+        rows = con.execute(_ACCOUNTS).fetchall()
     return [_account(r) for r in rows]
 
 
@@ -281,12 +287,10 @@ def audit(account: str, action: str, target: str = "", detail: str = "", *, role
 def audit_rows(limit: int = 500, offset: int = 0, account: str | None = None, action: str | None = None,
                path: str | Path | None = None) -> tuple[list[dict], int]:
     """The latest audit lines (newest first) matching the filters, and how many match in all."""
-    where = "where (? is null or account = ?) and (? is null or action = ?)"
     args = (account, account, action, action)
     with closing(connect(path)) as con:
-        total = con.execute(f"select count(*) from audit_log {where}", args).fetchall()[0][0]  # noqa: S608 - fixed text
-        rows = con.execute(f"select seq, at, account, role, action, target, detail, address from audit_log {where}"  # noqa: S608
-                           " order by seq desc limit ? offset ?", (*args, limit, offset)).fetchall()
+        total = con.execute(_AUDIT_COUNT, args).fetchall()[0][0]
+        rows = con.execute(_AUDIT_ROWS, (*args, limit, offset)).fetchall()
     keys = ("seq", "at", "account", "role", "action", "target", "detail", "address")
     return [dict(zip(keys, r)) for r in rows], int(total)
 
