@@ -10,6 +10,7 @@ from dashboard import settings
 from dashboard.auth import session, store
 from dashboard.ingest.load import CorrectionError, add_correction
 from dashboard.ingest.readers import SUPPORTED_EXTENSIONS
+from dashboard.metrics import completeness
 from dashboard.ui import data_inflation as data
 from dashboard.ui.data import NoWarehouse
 from dashboard.ui.export import download_buttons
@@ -207,12 +208,7 @@ st.subheader("不完整的记录")
 st.caption("报告里没有写明、读取时也没能读出的字段。缺少单位或年度的报告分别归入“单位不详”“年度不详”，"
            "可在左侧筛选中单独查看；缺少金额的报告不计入金额与执行率。可在下方“更正字段”中补全。")
 evaluations = data.correctable(filters)
-LACKS = {"project_name": "项目名称", "department": "单位", "year": "年度", "self_score": "自评分"}
-MONEY_LACKS = {"budget_wan": "预算", "spent_wan": "实际支出"}  # expected of project self-evaluations only
-lacking = evaluations.with_columns(
-    pl.concat_list([pl.when(pl.col(c).is_null()).then(pl.lit(label)) for c, label in LACKS.items()]
-                   + [pl.when(pl.col(c).is_null() & (pl.col("kind") == "project_self")).then(pl.lit(label))
-                      for c, label in MONEY_LACKS.items()]).list.drop_nulls().alias("lacks"))
+lacking = completeness.with_lacks(evaluations)
 partial = lacking.filter(pl.col("lacks").list.len() > 0).with_columns(
     pl.col("lacks").list.join("、").alias("lacks_text"),
     pl.col("file_name").map_elements(lambda n: with_original_names(n, names), return_dtype=pl.String))
@@ -236,9 +232,7 @@ else:
     find = st.text_input("查找要更正的记录", key="admin_correct_search", max_chars=50,
                          placeholder="输入项目名称、单位或文件名的一部分")
     if find.strip():
-        found = lacking.filter(pl.concat_str([pl.col("project_name").fill_null(""), pl.col("department").fill_null(""),
-                                              pl.col("file_name").fill_null("")], separator=" ")
-                               .str.contains(find.strip(), literal=True))
+        found = completeness.matching(lacking, find, ["project_name", "department", "file_name"])
         matched = set(found["evaluation_id"].to_list())
         if matched:
             order = [e for e in order if e in matched]

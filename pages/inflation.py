@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts_inflation as charts
 from dashboard.ui import data as page_data
 from dashboard.ui import data_inflation as data
+from dashboard.metrics import completeness
 from dashboard.ui import figures, layout
 from dashboard.ui.drill import follow_pending, request_open
 from dashboard.ui.export import download_buttons
@@ -53,11 +54,7 @@ st.subheader("风险排名")
 st.caption("风险分 0–100：每类标记按严重程度计分（高35、中15、低5），再加上虚高分差（每分4分，最多40分）。"
            "点选一行即可打开该项目的档案。")
 search = st.text_input("查找项目或单位", key="inflation_search", max_chars=50, placeholder="输入项目名称或单位名称的一部分")
-matching = risk
-if search.strip():
-    needle = search.strip()
-    matching = risk.filter(pl.col("project_name").str.contains(needle, literal=True).fill_null(False)
-                           | pl.col("department").str.contains(needle, literal=True).fill_null(False))
+matching = completeness.matching(risk, search, ["project_name", "department"])
 # What a person can read: the riskiest RISK_TABLE_ROWS of those found (the download holds them all).
 ranked = with_flag_labels(matching.head(RISK_TABLE_ROWS))
 shown = chinese_columns(ranked, RISK_COLUMNS)

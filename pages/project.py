@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import charts_inflation as charts
 from dashboard.auth import session, store
 from dashboard.ingest.withdraw import WithdrawError, withdraw
+from dashboard.metrics import completeness
 from dashboard.ui import data_inflation as data
 from dashboard.ui.export import download_buttons
 from dashboard.ui.filters import KIND_LABELS
@@ -51,9 +52,7 @@ def _set_report() -> None:
 PROJECT_CHOICES = 1000  # what a picker can sensibly offer; the search narrows the rest
 options = data.project_options(filters)
 search = st.text_input("查找项目或单位", key="project_search", max_chars=50, placeholder="输入项目名称或单位名称的一部分")
-if search.strip():
-    options = options.filter(pl.col("project_name").str.contains(search.strip(), literal=True).fill_null(False)
-                             | pl.col("department_canonical").str.contains(search.strip(), literal=True).fill_null(False))
+options = completeness.matching(options, search, ["project_name", "department_canonical"])
 if options.height > PROJECT_CHOICES:
     st.caption(f"筛选范围内有 {options.height:,} 个项目，下拉框列出风险最高的 {PROJECT_CHOICES:,} 个；可用上方查找缩小范围。")
     options = options.head(PROJECT_CHOICES)
